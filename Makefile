@@ -1,0 +1,45 @@
+# Two entry points, both usable on a fresh clone with nothing but Python 3.10+ (and root for Chromium):
+#   make app   - set everything up and open the LIF explorer in the browser
+#   make test  - set everything up and run the whole test suite (lint, types, unit, notebooks, browser)
+# Everything is installed into .venv/ from requirements/constraints.txt, which pins the CPU build of
+# torch 2.13.0 so that no multi-GB CUDA build is ever downloaded.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+STAMP := $(VENV)/.installed
+
+.PHONY: app test lint unit notebooks browser benchmark refresh-notebooks chromium clean
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The CPU build first, so nothing later can ask for a CUDA one.
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) torch
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app]"
+	# Norse 1.1.0 is the reference the core is compared with; its torchvision requirement is not needed
+	# for the LIF and would pull another torch, hence --no-deps.
+	$(BIN)/python -m pip install --quiet --no-deps -c $(CONSTRAINTS) norse nir nirtorch h5py
+	touch $(STAMP)
+
+app: $(STAMP)
+	$(BIN)/lifteach app
+
+# Debian's Chromium drives the browser tests; `playwright install` cannot download browsers here.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(STAMP) chromium lint
+	$(BIN)/python -m pytest
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV)

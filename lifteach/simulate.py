@@ -1,0 +1,160 @@
+"""The teaching entry point: ``simulate(input, p) -> Result``, recording only what will be shown.
+
+A voltage panel shows a handful of neurons, so by default only the first few neurons' traces are kept: a
+100,000-neuron run then stores its spikes (as bools) and ten voltage traces, not 100,000 of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from lifteach import _checks
+from lifteach.lif import LIFParameters, LIFState, check_parameters, lif_integrate, neuron_indices
+
+__all__ = ["DEFAULT_RECORDED", "MEMORY_BUDGET_BYTES", "Result", "simulate"]
+
+DEFAULT_RECORDED = 10
+"""How many neurons' traces ``simulate`` keeps when ``record_neurons`` is not given."""
+
+MEMORY_BUDGET_BYTES = 2 * 1024**3
+"""Largest memory a ``simulate`` call may ask for (spikes plus recorded traces); larger runs are refused."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one simulation produced; panels, analysis and exercises all take it.
+
+    Attributes:
+        spikes: bool tensor, shape ``(steps, neurons)``; ``spikes[t, n]`` is True when neuron n spiked at step t.
+        v: recorded membrane voltages, shape ``(steps, len(recorded_neurons))``, or None if not recorded.
+        i: recorded synaptic currents, same shape as ``v``, or None.
+        recorded_neurons: indices of the neurons whose traces were kept (a long tensor).
+        dt: time step in seconds.
+        p: the parameters used (time constants in 1/s).
+        input: the input used, shape ``(steps, neurons)`` (a current jump per step, floats or bools).
+        final_state: the state after the last step (continue with ``simulate(..., state=result.final_state)``).
+    """
+
+    spikes: torch.Tensor
+    v: torch.Tensor | None
+    i: torch.Tensor | None
+    recorded_neurons: torch.Tensor
+    dt: float
+    p: LIFParameters
+    input: torch.Tensor
+    final_state: LIFState
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.spikes.shape[0])
+
+    @property
+    def n_neurons(self) -> int:
+        return int(self.spikes.shape[1])
+
+    @property
+    def duration(self) -> float:
+        """Simulated time in seconds."""
+        return self.n_steps * self.dt
+
+    @property
+    def times_ms(self) -> np.ndarray:
+        """The time of every step in milliseconds (step t ends at (t + 1) * dt; we label it t * dt)."""
+        return np.arange(self.n_steps) * (self.dt * 1000.0)
+
+    @property
+    def total_spikes(self) -> int:
+        return int(self.spikes.sum())
+
+    def spike_indices(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(steps, neurons)`` of every spike, as two integer arrays sorted by time."""
+        steps, neurons = np.nonzero(self.spikes.numpy())
+        return steps, neurons
+
+
+def _neuron_selection(record_neurons: object, n_neurons: int) -> torch.Tensor:
+    if record_neurons is None:
+        return torch.arange(min(n_neurons, DEFAULT_RECORDED))
+    if isinstance(record_neurons, str):
+        if record_neurons != "all":
+            raise ValueError(
+                f"record_neurons must be 'all', None or a list of indices, got {record_neurons!r}."
+            )
+        return torch.arange(n_neurons)
+    if isinstance(record_neurons, range):
+        record_neurons = list(record_neurons)
+    return neuron_indices(record_neurons, torch.Size([n_neurons]))
+
+
+def simulate(
+    input: torch.Tensor,
+    p: LIFParameters = LIFParameters(),
+    dt: float = 1e-3,
+    record: Sequence[str] = ("v", "i"),
+    record_neurons: Sequence[int] | torch.Tensor | str | None = None,
+    state: LIFState | None = None,
+    memory_budget: int = MEMORY_BUDGET_BYTES,
+) -> Result:
+    """Simulate a population of LIF neurons driven by ``input`` and keep what a figure needs.
+
+    Args:
+        input: shape ``(steps, neurons)`` (or ``(steps,)`` for one neuron), floats or bools: the current jump
+            each neuron receives at each step. See ``lifteach.inputs`` for ready-made inputs.
+        p: parameters; time constants in 1/s.
+        dt: time step in seconds (1e-3 is 1 ms).
+        record: traces to keep, any of ``"v"`` (voltage) and ``"i"`` (current).
+        record_neurons: whose traces to keep: indices, ``"all"``, or None for the first 10 neurons.
+        state: state to continue from (default: at rest).
+        memory_budget: largest number of bytes the spikes and traces may take; a larger run is refused.
+
+    Returns:
+        A ``Result``. Spikes are kept as bools; traces of the recorded neurons only.
+    """
+    input = _checks.time_series("input", input)
+    if input.dim() == 1:
+        input = input.reshape(-1, 1)
+    if input.dim() != 2:
+        raise ValueError(
+            f"input must have shape (steps, neurons), got shape {tuple(input.shape)}; "
+            "flatten the neuron dimensions with input.reshape(len(input), -1)."
+        )
+    if isinstance(record, str):
+        record = (record,)
+    record = tuple(record)
+    if not set(record) <= {"v", "i"}:
+        raise ValueError(f"record must name 'v' and/or 'i', got {record!r}.")
+    steps, n_neurons = input.shape
+    dt = check_parameters(p, dt, (n_neurons,))
+    neurons = _neuron_selection(record_neurons, n_neurons) if record else torch.arange(0)
+    budget = _checks.whole_number("memory_budget", memory_budget, minimum=1)
+    needed = steps * n_neurons + 4 * steps * len(neurons) * len(record)
+    if needed > budget:
+        raise ValueError(
+            f"this run would need {needed / 1e6:.0f} MB ({steps} steps x {n_neurons} neurons of spikes"
+            f" plus {len(record)} trace(s) of {len(neurons)} neurons), more than the budget of "
+            f"{budget / 1e6:.0f} MB; use fewer neurons, a shorter duration or fewer recorded neurons."
+        )
+    everyone = len(neurons) == n_neurons and torch.equal(neurons, torch.arange(n_neurons))
+    spikes, final, traces = lif_integrate(
+        input,
+        p,
+        dt,
+        state=state,
+        record=record,
+        record_neurons=None if everyone else neurons,
+        bool_spikes=True,
+    )
+    return Result(
+        spikes=spikes,
+        v=traces.get("v"),
+        i=traces.get("i"),
+        recorded_neurons=neurons,
+        dt=dt,
+        p=p,
+        input=input,
+        final_state=final,
+    )
