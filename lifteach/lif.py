@@ -23,6 +23,7 @@ against Norse runs unchanged. One forward Euler step is, in this order::
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
 import torch
@@ -258,9 +259,30 @@ def lif_integrate(
         record_neurons = neuron_indices(record_neurons, neuron_shape)
     q = _parameter_tensors(p, x)
     if _needs_graph(x, state, q) and not bool_spikes:
-        return _integrate_with_graph(x, p.method, q, dt, state, record, record_neurons)
-    with torch.no_grad():
-        return _integrate_fast(x, q, dt, state, record, record_neurons, float_spikes=not bool_spikes)
+        outcome = _integrate_with_graph(x, p.method, q, dt, state, record, record_neurons)
+    else:
+        with torch.no_grad():
+            outcome = _integrate_fast(x, q, dt, state, record, record_neurons, float_spikes=not bool_spikes)
+    _check_no_overflow(outcome[1], x)
+    return outcome
+
+
+def _check_no_overflow(final: LIFState, x: torch.Tensor) -> None:
+    """Refuse a result that overflowed rather than return it silently wrong.
+
+    A current or voltage beyond float range becomes inf, and the reset turns inf into NaN, which then stays
+    for the rest of the run; so a finite final state means no step overflowed.
+    """
+    for name in ("v", "i"):
+        value = getattr(final, name).detach()
+        lowest, highest = torch.aminmax(value)
+        if not (math.isfinite(float(lowest)) and math.isfinite(float(highest))):
+            largest = float(x.detach().abs().max()) if x.is_floating_point() else 1.0
+            raise ValueError(
+                f"the simulation overflowed: the {'voltage' if name == 'v' else 'current'} left the range of "
+                f"{value.dtype} (about 3e38 for float32). The input reaches {largest:g} per step; "
+                "scale the input down."
+            )
 
 
 def neuron_indices(indices: object, neuron_shape: torch.Size) -> torch.Tensor:
