@@ -40,6 +40,21 @@ def finite_number(name: str, value: object) -> float:
     return number
 
 
+INPUT_LIMIT = 1e30
+"""Largest input magnitude accepted: the core computes in float32, which overflows near 3.4e38."""
+
+
+def input_value(name: str, value: object) -> float:
+    """A finite input amplitude small enough for float32 arithmetic (at most 1e30 in size)."""
+    number = finite_number(name, value)
+    if abs(number) > INPUT_LIMIT:
+        raise ValueError(
+            f"{name} must lie between -{INPUT_LIMIT:g} and {INPUT_LIMIT:g} (simulations run in float32), "
+            f"got {number!r}."
+        )
+    return number
+
+
 def positive_number(name: str, value: object, unit: str = "") -> float:
     number = finite_number(name, value)
     if number <= 0:

@@ -54,17 +54,27 @@ def interspike_intervals(result: Result, neuron: int = 0) -> np.ndarray:
     return np.diff(steps) * result.dt
 
 
-def coefficient_of_variation(intervals: Sequence[float] | np.ndarray) -> float:
+def coefficient_of_variation(intervals: Sequence[float] | np.ndarray | torch.Tensor) -> float:
     """Standard deviation over mean of inter-spike intervals: 0 for a clock, about 1 for Poisson firing.
 
     NaN when there are fewer than two intervals (no variability can be measured).
     """
-    values = np.asarray(intervals, dtype=float)
+    values = np.asarray(intervals.numpy() if isinstance(intervals, torch.Tensor) else intervals)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"intervals must be a list of times in seconds, got {_checks._show(intervals)}.")
     if values.ndim != 1:
-        raise ValueError(f"intervals must be a 1-d list of times, got shape {values.shape}.")
+        raise ValueError(f"intervals must be a 1-d list of times in seconds, got shape {values.shape}.")
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"intervals must be finite times of at least 0 s, got {_checks._show(intervals)}.")
+    values = values.astype(float)
     if len(values) < 2:
         return math.nan
-    return float(values.std() / values.mean())
+    if values.max() == 0:
+        raise ValueError("intervals are all 0 s; the CV needs intervals of some length.")
+    relative = (
+        values / values.max()
+    )  # scale first, so that summing or squaring huge intervals cannot overflow
+    return float(relative.std() / relative.mean())
 
 
 def population_rate(result: Result, bin_width: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
@@ -137,10 +147,14 @@ def fi_curve(
     Returns:
         ``(inputs, simulated_hz, predicted_hz)`` as numpy arrays.
     """
-    values = torch.as_tensor(inputs, dtype=torch.float32).reshape(-1)
+    if isinstance(inputs, torch.Tensor):
+        values = _checks.float_tensor("inputs", inputs).float().reshape(-1)
+    elif isinstance(inputs, Sequence) and not isinstance(inputs, str):
+        values = torch.tensor([_checks.finite_number("inputs[...]", x) for x in inputs], dtype=torch.float32)
+    else:
+        raise TypeError(f"inputs must be a list of constant input values, got {_checks._show(inputs)}.")
     if values.numel() == 0:
-        raise ValueError("inputs must hold at least one input value.")
-    _checks.float_tensor("inputs", values)
+        raise ValueError("inputs must hold at least one input value, e.g. [0.1, 0.2, 0.4].")
     duration = _checks.positive_number("duration", duration, "s")
     steps = max(1, round(duration / dt))
     run = simulate(values.expand(steps, -1), p, dt, record=())

@@ -69,7 +69,7 @@ def constant_current(amplitude: float, steps: int, neurons: int = 1) -> torch.Te
     With the default parameters the voltage settles at ``v_leak + amplitude / (dt * tau_syn_inv)``.
     """
     steps, neurons = _size(steps, neurons)
-    return torch.full((steps, neurons), _checks.finite_number("amplitude", amplitude))
+    return torch.full((steps, neurons), _checks.input_value("amplitude", amplitude))
 
 
 def step_current(
@@ -83,7 +83,7 @@ def step_current(
     """Zero input, then ``amplitude`` from time ``start`` until ``stop`` (seconds; None: to the end)."""
     steps, neurons = _size(steps, neurons)
     dt = _checks.time_step(dt)
-    amplitude = _checks.finite_number("amplitude", amplitude)
+    amplitude = _checks.input_value("amplitude", amplitude)
     first = round(_checks.finite_number("start", start) / dt)
     last = steps if stop is None else round(_checks.finite_number("stop", stop) / dt)
     if first < 0 or last < first:
@@ -102,7 +102,7 @@ def pulses(
     """
     steps, neurons = _size(steps, neurons)
     dt = _checks.time_step(dt)
-    amplitude = _checks.finite_number("amplitude", amplitude)
+    amplitude = _checks.input_value("amplitude", amplitude)
     if isinstance(times, (str, bytes)) or not isinstance(times, Sequence | torch.Tensor):
         raise TypeError(f"times must be a list of times in seconds, got {_checks._show(times)}.")
     current = torch.zeros((steps, neurons))
@@ -121,8 +121,8 @@ def noisy_current(
 ) -> torch.Tensor:
     """Gaussian white-noise input: ``mean + std * N(0, 1)`` drawn independently per step and neuron."""
     steps, neurons = _size(steps, neurons)
-    mean = _checks.finite_number("mean", mean)
-    std = _checks.finite_number("std", std)
+    mean = _checks.input_value("mean", mean)
+    std = _checks.input_value("std", std)
     if std < 0:
         raise ValueError(f"std must be at least 0, got {std!r}.")
     gen = _checks.generator(seed)

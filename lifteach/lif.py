@@ -115,6 +115,8 @@ def check_parameters(p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | 
         if isinstance(value, torch.Tensor):
             if value.is_complex() or value.dtype == torch.bool:
                 raise TypeError(f"p.{name} must hold real numbers, got a tensor of dtype {value.dtype}.")
+            if value.numel() == 0:
+                raise ValueError(f"p.{name} is an empty tensor; give a float or one value per neuron.")
             if not bool(torch.isfinite(value).all()):
                 raise ValueError(f"p.{name} contains NaN or inf; every value must be a finite number.")
             if neuron_shape is not None and value.dim() > 0:
@@ -135,7 +137,7 @@ def check_parameters(p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | 
     if bool(torch.as_tensor(p.alpha).le(0).any()):
         raise ValueError(f"p.alpha must be positive, got {_checks._show(p.alpha)}.")
     for name, what in (("tau_mem_inv", "membrane"), ("tau_syn_inv", "synaptic")):
-        inverse = torch.as_tensor(getattr(p, name), dtype=torch.float64)
+        inverse = torch.as_tensor(getattr(p, name)).detach().to(torch.float64)  # no grad warning
         if bool(inverse.le(0).any()):
             raise ValueError(
                 f"p.{name} (the inverse {what} time constant, 1/s) must be positive, "
@@ -275,6 +277,8 @@ def _check_no_overflow(final: LIFState, x: torch.Tensor) -> None:
     """
     for name in ("v", "i"):
         value = getattr(final, name).detach()
+        if value.numel() == 0:
+            return
         lowest, highest = torch.aminmax(value)
         if not (math.isfinite(float(lowest)) and math.isfinite(float(highest))):
             largest = float(x.detach().abs().max()) if x.is_floating_point() else 1.0
