@@ -147,17 +147,22 @@ def fi_curve(
     Returns:
         ``(inputs, simulated_hz, predicted_hz)`` as numpy arrays.
     """
+    # The prediction takes the inputs as asked (float64): rounded to float32 first, an input of exactly the
+    # rheobase (0.2) would become 0.20000000298 and be predicted to fire while the simulation stays silent.
     if isinstance(inputs, torch.Tensor):
-        values = _checks.float_tensor("inputs", inputs).float().reshape(-1)
+        requested = _checks.float_tensor("inputs", inputs).double().reshape(-1)
     elif isinstance(inputs, Sequence) and not isinstance(inputs, str):
-        values = torch.tensor([_checks.finite_number("inputs[...]", x) for x in inputs], dtype=torch.float32)
+        requested = torch.tensor(
+            [_checks.finite_number("inputs[...]", x) for x in inputs], dtype=torch.float64
+        )
     else:
         raise TypeError(f"inputs must be a list of constant input values, got {_checks._show(inputs)}.")
-    if values.numel() == 0:
+    if requested.numel() == 0:
         raise ValueError("inputs must hold at least one input value, e.g. [0.1, 0.2, 0.4].")
+    values = requested.float()
     duration = _checks.positive_number("duration", duration, "s")
     steps = max(1, round(duration / dt))
     run = simulate(values.expand(steps, -1), p, dt, record=())
     simulated = firing_rates(run).numpy()
-    predicted = np.array([predicted_rate(float(x), p, dt) for x in values])
+    predicted = np.array([predicted_rate(float(x), p, dt) for x in requested])
     return values.numpy(), simulated, predicted

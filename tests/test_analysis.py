@@ -1,0 +1,180 @@
+"""Measures of spiking (lifteach/analysis.py): counts, rates, ISIs, CV, PSTH, rheobase, predicted f-I."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from lifteach import LIFParameters, LIFState, Result, simulate
+from lifteach.analysis import (
+    coefficient_of_variation,
+    fi_curve,
+    firing_rates,
+    interspike_intervals,
+    population_rate,
+    predicted_rate,
+    rheobase,
+    spike_counts,
+)
+from lifteach.inputs import constant_current, poisson_spikes
+
+
+def result_with_spikes(spikes: list[list[int]], dt: float = 1e-3) -> Result:
+    """A tiny Result whose spikes are given (rows: steps, columns: neurons), for exact expectations."""
+    tensor = torch.tensor(spikes, dtype=torch.bool)
+    neurons = tensor.shape[1]
+    return Result(
+        spikes=tensor,
+        v=None,
+        i=None,
+        recorded_neurons=torch.arange(0),
+        dt=dt,
+        p=LIFParameters(),
+        input=torch.zeros(tensor.shape),
+        final_state=LIFState(v=torch.zeros(neurons), i=torch.zeros(neurons)),
+    )
+
+
+# Three neurons over 10 steps of 2 ms: neuron 0 fires at steps 1, 4, 7; neuron 1 at 0 and 9; neuron 2 never.
+TINY = result_with_spikes(
+    [
+        [0, 1, 0],
+        [1, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [1, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [1, 0, 0],
+        [0, 0, 0],
+        [0, 1, 0],
+    ],
+    dt=2e-3,
+)
+
+
+def test_spike_counts() -> None:
+    assert spike_counts(TINY).tolist() == [3, 2, 0]
+
+
+def test_firing_rates_are_in_hz() -> None:
+    # 10 steps of 2 ms = 20 ms: 3 spikes is 150 Hz, 2 spikes 100 Hz.
+    assert firing_rates(TINY).tolist() == pytest.approx([150.0, 100.0, 0.0])
+
+
+def test_interspike_intervals_are_in_seconds() -> None:
+    assert interspike_intervals(TINY, 0) == pytest.approx([0.006, 0.006])
+    assert interspike_intervals(TINY, 1) == pytest.approx([0.018])
+    assert len(interspike_intervals(TINY, 2)) == 0
+
+
+def test_coefficient_of_variation() -> None:
+    assert coefficient_of_variation([0.01, 0.01, 0.01]) == 0.0
+    assert coefficient_of_variation([1.0, 3.0]) == pytest.approx(0.5)
+    assert math.isnan(coefficient_of_variation([0.01]))
+    assert math.isnan(coefficient_of_variation([]))
+
+
+def test_regular_firing_has_a_cv_near_zero_and_poisson_driven_firing_a_larger_one() -> None:
+    regular = simulate(constant_current(0.3, steps=2000), record=())
+    regular_intervals = interspike_intervals(regular)
+    assert len(regular_intervals) > 20
+    assert coefficient_of_variation(regular_intervals) < 0.01
+    driven = simulate(
+        poisson_spikes(300.0, steps=5000, neurons=1, seed=7).float() * 0.3, LIFParameters(v_th=0.3)
+    )
+    driven_intervals = interspike_intervals(driven)
+    assert len(driven_intervals) > 20
+    assert coefficient_of_variation(driven_intervals) > 0.2
+
+
+def test_population_rate_bins_spikes_per_neuron_in_hz() -> None:
+    # Bins of 4 ms = 2 steps: steps (0,1) hold 2 spikes, (2,3) none, (4,5) one, (6,7) one, (8,9) one.
+    # Rate per neuron = spikes / (3 neurons x 4 ms).
+    starts, rate = population_rate(TINY, bin_width=0.004)
+    assert starts.tolist() == pytest.approx([0.0, 4.0, 8.0, 12.0, 16.0])
+    assert rate.tolist() == pytest.approx([2 / 0.012, 0.0, 1 / 0.012, 1 / 0.012, 1 / 0.012])
+
+
+def test_population_rate_averages_a_last_partial_bin_over_its_own_length() -> None:
+    # Bins of 3 steps (6 ms): steps 0-2, 3-5, 6-8 and a last bin of step 9 alone (2 ms) with one spike.
+    starts, rate = population_rate(TINY, bin_width=0.006)
+    assert starts.tolist() == pytest.approx([0.0, 6.0, 12.0, 18.0])
+    assert rate[-1] == pytest.approx(1 / (3 * 0.002))
+    # The mean over time, weighted by bin length, is the mean firing rate.
+    lengths = np.array([3, 3, 3, 1]) * 0.002
+    assert (rate * lengths).sum() / lengths.sum() == pytest.approx(firing_rates(TINY).mean().item())
+
+
+def test_rheobase_with_the_defaults_is_0_2() -> None:
+    assert rheobase() == pytest.approx(0.2)
+    assert rheobase(LIFParameters(v_th=0.3)) == pytest.approx(0.06)
+    assert rheobase(LIFParameters(v_leak=-0.5), dt=5e-4) == pytest.approx(1.5 * 5e-4 * 200)
+
+
+def test_the_rheobase_separates_silence_from_firing() -> None:
+    threshold_input = rheobase()
+    silent = simulate(constant_current(threshold_input * 0.999, steps=5000), record=())
+    firing = simulate(constant_current(threshold_input * 1.01, steps=5000), record=())
+    assert silent.total_spikes == 0
+    assert firing.total_spikes > 0
+
+
+@pytest.mark.parametrize(
+    ("x", "p"),
+    [
+        (0.21, LIFParameters()),
+        (0.25, LIFParameters()),
+        (0.4, LIFParameters()),
+        (1.0, LIFParameters()),
+        (3.0, LIFParameters()),
+        (0.08, LIFParameters(v_th=0.3, v_reset=-0.2)),
+        (0.5, LIFParameters(tau_mem_inv=50.0, tau_syn_inv=400.0, v_leak=0.1)),
+    ],
+)
+def test_the_predicted_rate_matches_a_long_simulation_within_one_spike(x: float, p: LIFParameters) -> None:
+    # The prediction is the steady rate; the run starts with no current, and at high rates that start-up
+    # costs a few spikes. So count from 200 ms on, when the current has settled (40 synaptic time constants).
+    settled, duration = 200, 2000
+    result = simulate(constant_current(x, steps=duration), p, record=())
+    rate = predicted_rate(x, p)
+    assert rate > 0
+    steady_spikes = int(result.spikes[settled:].sum())
+    assert abs(steady_spikes - rate * (duration - settled) * 1e-3) <= 1
+    # In the steady state the neuron is a clock whose period is the predicted one.
+    intervals = interspike_intervals(result)[-10:]
+    assert intervals == pytest.approx(np.full(10, 1 / rate))
+    # Over the whole run, the start-up costs less than the time to the first spike.
+    first_spike = int(result.spikes[:, 0].nonzero()[0])
+    assert 0 <= rate * duration * 1e-3 - result.total_spikes <= 1 + rate * first_spike * 1e-3
+
+
+def test_the_predicted_rate_is_zero_at_and_below_the_rheobase() -> None:
+    assert predicted_rate(0.0) == 0.0
+    assert predicted_rate(0.2) == 0.0
+    assert predicted_rate(-1.0) == 0.0
+    assert predicted_rate(0.2001) > 0
+
+
+def test_fi_curve_simulates_and_predicts_the_same_rates() -> None:
+    values, simulated, predicted = fi_curve([0.1, 0.2, 0.3, 0.6, 1.2], duration=2.0)
+    assert values.tolist() == pytest.approx([0.1, 0.2, 0.3, 0.6, 1.2])
+    # At and below the rheobase (0.2) both are silent.
+    assert simulated[0] == simulated[1] == predicted[0] == predicted[1] == 0.0
+    # Within the spikes lost while the current builds up from zero (a few at the highest rate) over 2 s.
+    assert np.all(np.abs(simulated - predicted) <= 3 / 2.0)
+    assert np.all(np.diff(simulated) >= 0)  # more input, faster firing
+
+
+@pytest.mark.parametrize(
+    "p", [LIFParameters(), LIFParameters(v_th=0.7), LIFParameters(v_th=0.3, v_leak=-0.1)]
+)
+def test_fi_curve_in_multiples_of_the_rheobase_is_silent_at_one(p: LIFParameters) -> None:
+    # float32(0.2) is a little above 0.2: predicting from the rounded input would fire at 1x the rheobase.
+    multiples = [0.5, 1.0, 1.5, 3.0]
+    _, simulated, predicted = fi_curve([m * rheobase(p) for m in multiples], p, duration=1.0)
+    assert simulated[1] == predicted[1] == 0.0
+    assert predicted[2] > 0 and simulated[2] > 0
