@@ -38,6 +38,19 @@ lint: $(STAMP)
 test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
 
+# Re-execute every notebook and store its outputs (nbval compares against them): first the .ipynb takes the
+# cells of its .md (the file people edit; --update keeps cell ids, so diffs show only real changes), then
+# nbconvert runs it in a fresh kernel, without timing metadata that would change on every run.
+NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9]*.md))
+refresh-notebooks: $(STAMP)
+	$(BIN)/jupytext --update --to ipynb $(NOTEBOOK_SOURCES)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=120 --ExecutePreprocessor.record_timing=False \
+		--ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.clear_notebook_metadata=False \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
+		$(NOTEBOOK_SOURCES:.md=.ipynb)
+
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 

@@ -475,11 +475,16 @@ def check_firing_rate(
 def _call(function: Callable[..., Any], args: tuple[Any, ...], case: str) -> Any:
     """Call a learner's function; an exception becomes a hint naming the case it failed on."""
     try:
-        return function(*args)
+        value = function(*args)
     except Exception as error:  # a learner's function may raise anything; report it as a hint
         raise _Hint(
             f"Your function raised {type(error).__name__}: {error} (when called with {case})."
         ) from None
+    if value is Ellipsis:
+        raise _Hint(
+            "Your function returns `...`: replace the `...` in it with your code, then run the cell again."
+        )
+    return value
 
 
 def _function(answer: object) -> Callable[..., Any]:

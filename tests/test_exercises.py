@@ -346,7 +346,8 @@ def test_function_checks_hint_when_given_no_function(
 
 def test_rate_function_hints_at_malformed_return_values() -> None:
     hint(exercises.check_rate_function(lambda x: "142 Hz"), "x = 0.1", "text")
-    hint(exercises.check_rate_function(lambda x: ...), "Replace")
+    hint(exercises.check_rate_function(lambda x: ...), "Your function returns `...`")
+    hint(exercises.check_interspike_function(lambda s, dt: ...), "Your function returns `...`")
     hint(exercises.check_rate_function(lambda x: torch.ones(2)), "single number")
     hint(exercises.check_rate_function(lambda: 1.0), "TypeError")
 

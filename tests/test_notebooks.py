@@ -1,0 +1,155 @@
+"""The notebooks: every .md/.ipynb pair in sync, stored outputs clean, figures drawn, numbers in the text true.
+
+nbval (``pytest --nbval``, set in pyproject.toml) re-runs the notebooks and compares their outputs with the
+stored ones; these tests check what nbval does not. After editing a notebook's .md, refresh the stored outputs
+with ``make refresh-notebooks``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from jupytext.cli import jupytext
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+TEXT_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9]*.md"))
+STORED_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+TUTORIALS = (
+    "01_simulating_and_plotting_neurons",
+    "03_threshold_rheobase_fi",
+    "04_populations_and_variability",
+)
+# The Voila app page (02) is not a lesson: it opens with what the app does, not with learning goals.
+APP_NOTEBOOKS = ("02_lif_explorer",)
+FIGURE_CALL = re.compile(r"\bplt\.(subplots|figure)\(")
+REFRESH = "run `make refresh-notebooks` after editing a notebook's .md"
+
+
+def stem(path: Path) -> str:
+    return path.stem
+
+
+def code_cells(path: Path) -> list[Any]:
+    notebook = nbformat.read(path, as_version=4)
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def output_text(output: Any) -> str:
+    """The text an output shows: a stream's text, or the text forms of a result or display."""
+    if output.output_type == "stream":
+        return str(output.text)
+    if output.output_type == "error":
+        return "\n".join(output.traceback)
+    data = output.get("data", {})
+    return "\n".join(str(data[kind]) for kind in ("text/plain", "text/markdown", "text/html") if kind in data)
+
+
+def test_every_notebook_is_a_pair_of_md_and_ipynb() -> None:
+    text = {path.stem for path in TEXT_NOTEBOOKS}
+    stored = {path.stem for path in STORED_NOTEBOOKS}
+    assert set(TUTORIALS) <= text
+    assert text == stored, f"unpaired notebooks: {sorted(text ^ stored)}; {REFRESH}"
+
+
+@pytest.mark.parametrize("markdown", TEXT_NOTEBOOKS, ids=stem)
+def test_pairs_are_in_sync(markdown: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `jupytext --diff` compares the cells (sources and metadata) of the two files and prints nothing when
+    # they agree. Never `--sync` here: it trusts timestamps and could overwrite the .md.
+    stored = markdown.with_suffix(".ipynb")
+    assert stored.exists(), f"{stored.name} is missing; {REFRESH}"
+    capsys.readouterr()
+    jupytext(["--diff", str(markdown), str(stored)])
+    difference = capsys.readouterr().out
+    assert difference == "", f"{markdown.name} and {stored.name} differ; {REFRESH}:\n{difference}"
+
+
+@pytest.mark.parametrize("path", [*TEXT_NOTEBOOKS, *STORED_NOTEBOOKS], ids=lambda path: path.name)
+def test_the_jupytext_version_stays_out_of_the_files(path: Path) -> None:
+    assert "jupytext_version" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", STORED_NOTEBOOKS, ids=stem)
+def test_every_code_cell_was_run_and_stored_no_error_or_warning(path: Path) -> None:
+    for index, cell in enumerate(code_cells(path)):
+        where = f"{path.name}, code cell {index} ({cell.source.splitlines()[:1]})"
+        assert cell.execution_count is not None, f"{where} was not executed; {REFRESH}"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{where} stored an error:\n{output_text(output)}"
+            if output.output_type == "stream":
+                assert output.name == "stdout", f"{where} wrote to stderr:\n{output.text}"
+            text = output_text(output)
+            for word in ("Traceback", "Warning:", "warnings.warn"):
+                assert word not in text, f"{where} stored {word!r}:\n{text}"
+
+
+@pytest.mark.parametrize("path", STORED_NOTEBOOKS, ids=stem)
+def test_every_figure_cell_drew_an_image(path: Path) -> None:
+    # A cell that makes a figure (plt.subplots/plt.figure) or is tagged "figure" must store a PNG of it.
+    for index, cell in enumerate(code_cells(path)):
+        if FIGURE_CALL.search(cell.source) or "figure" in cell.metadata.get("tags", []):
+            images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+            assert images, f"{path.name}, code cell {index} makes a figure but stored no image; {REFRESH}"
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_tutorials_open_with_goals_and_time(name: str) -> None:
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    opening = notebook.cells[0]
+    assert opening.cell_type == "markdown"
+    assert "**What you will be able to do:**" in opening.source
+    assert re.search(r"\*\*Time:\*\* about \d+ minutes", opening.source)
+
+
+# Numbers the narrative states as results: each must appear in the text and in a stored output, so that a
+# change of the code or the seeds that changes a result cannot leave the text behind unnoticed.
+CLAIMS = {
+    "01_simulating_and_plotting_neurons": [
+        "0.3309 at step 125",
+        "124",
+        "9.96 input spikes per neuron",
+        "2.51 spikes per neuron",
+        "129 neurons",
+    ],
+    "03_threshold_rheobase_fi": ["0.5000", "142 Hz", "142.9 Hz", "from 7 to 7 ms", "34", "332"],
+    "04_populations_and_variability": ["2.6 Hz", "18.4 Hz", "20.97 spikes", "10.48 Hz", "CV 0.46", "CV 0.94"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLAIMS))
+def test_numbers_in_the_text_match_the_outputs(name: str) -> None:
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    shown = "\n".join(
+        output_text(output) for cell in code_cells(NOTEBOOKS / f"{name}.ipynb") for output in cell.outputs
+    )
+    for claim in CLAIMS[name]:
+        found = re.search(r"\d+(\.\d+)?", claim)
+        assert found is not None
+        # The text may round away trailing zeros (an output's 0.5000 is 0.5 in the text).
+        number = found.group().rstrip("0").rstrip(".") if "." in found.group() else found.group()
+        assert number in prose, f"{name}: the text no longer states {number!r}"
+        assert claim in shown, f"{name}: no output shows {claim!r}"
+
+
+def test_nbval_is_part_of_the_test_command() -> None:
+    # `make test` runs `pytest` with no arguments: the notebooks must be in testpaths and nbval switched on.
+    pyproject = (NOTEBOOKS.parent / "pyproject.toml").read_text(encoding="utf-8")
+    settings = pyproject.split("[tool.pytest.ini_options]", 1)[1]
+    assert re.search(r'testpaths = \[[^\]]*"notebooks"', settings)
+    assert "--nbval " in settings
+    assert "--nbval-sanitize-with=notebooks/nbval_sanitize.cfg" in settings
+    assert (NOTEBOOKS / "nbval_sanitize.cfg").exists()
+
+
+def test_solution_cells_are_collapsed() -> None:
+    for name in TUTORIALS:
+        raw = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+        for cell in raw["cells"]:
+            if "exercises.solution(" in "".join(cell["source"]) and cell["cell_type"] == "code":
+                assert cell["metadata"].get("jupyter", {}).get("outputs_hidden") is True, name
+                assert "hide-output" in cell["metadata"].get("tags", []), name
