@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifteach import LIF, LIFParameters, LIFState, lif_integrate, lif_step
+from lifteach import LIF, LIFParameters, LIFState, lif_integrate, lif_step, simulate
 from lifteach.analysis import rheobase
 
 # Parameters whose products are exact in binary (dt * tau = 0.5): every value below is a dyadic fraction, so
@@ -434,3 +434,15 @@ def test_a_constant_input_a_bit_above_the_rheobase_spikes_eventually(p: LIFParam
     x = torch.full((steps, 1), rheobase(p) * above)
     spikes, _ = LIF(p)(x)
     assert spikes.any()
+
+
+def test_the_learners_thread_setting_is_restored_after_a_run() -> None:
+    # The fast loop runs on one intra-op thread (many small operations); the setting is given back after.
+    original = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        LIF()(torch.rand(100, 50_000) < 0.01)
+        simulate(torch.rand(10, 5))
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(original)
