@@ -145,9 +145,13 @@ def _tensor(answer: object, what: str) -> torch.Tensor:
         raise _Hint(f"You gave the whole state (v and i); {what} is one of its fields, e.g. `states.i`.")
     if isinstance(answer, str):
         raise _Hint(f"You gave the text {_describe(answer)}; {what} is a tensor of numbers.")
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().cpu()
+    if isinstance(answer, (torch.Tensor, np.ndarray)) and np.iscomplexobj(answer):
+        raise _Hint(f"You gave complex numbers; {what} holds real numbers.")
     try:
         values = torch.as_tensor(np.asarray(answer, dtype=np.float64))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RuntimeError):
         raise _Hint(
             f"You gave {_describe(answer)} ({type(answer).__name__}); {what} is a tensor of numbers."
         ) from None
@@ -163,6 +167,9 @@ def _judge(exercise: str, checker: Callable[[], Feedback]) -> Feedback:
         return checker()
     except _Hint as hint:
         return _hint(exercise, str(hint))
+    except (TypeError, ValueError) as error:
+        # lifteach refused a value the answer led to (e.g. intervals below 0 s): its message names the fix.
+        return _hint(exercise, f"The check could not use your answer: {error}")
 
 
 # --- 01 Simulating and plotting neurons --------------------------------------------------------------------
@@ -247,18 +254,17 @@ def check_spiking_scale(answer: object, v_th: float = 1.0) -> Feedback:
         needed = v_th / peak_voltage
         if scale <= 0:
             raise _Hint("Scaling by zero or less removes or inverts the input; the factor must be above 1.")
-        spikes, _ = LIF(p)(_seed_input(200) * scale)
-        spiked = bool(spikes.sum() > 0)
-        if not spiked:
-            raise _Hint(
-                f"With scale {scale:g} the peak voltage is about {scale * peak_voltage:.3f}, not above the "
-                f"threshold {v_th:g}. Before the first spike the voltage grows in proportion to the input, so "
-                f"the peak is scale x {peak_voltage:.4f}."
-            )
         if scale > needed * 1.02:
             raise _Hint(
                 f"The neuron spikes, but scale {scale:g} is more than just enough: the peak of the unscaled "
                 f"run is {peak_voltage:.4f}, so a smaller factor already lifts it above the threshold {v_th:g}."
+            )
+        spikes, _ = LIF(p)(_seed_input(200) * scale)
+        if not bool(spikes.sum() > 0):
+            raise _Hint(
+                f"With scale {scale:g} the peak voltage is about {scale * peak_voltage:.3f}, not above the "
+                f"threshold {v_th:g}. Before the first spike the voltage grows in proportion to the input, so "
+                f"the peak is scale x {peak_voltage:.4f}."
             )
         return _right(
             exercise,

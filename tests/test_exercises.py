@@ -255,6 +255,14 @@ def test_cv_hints(answer: float, words: list[str]) -> None:
 def test_cv_hints_when_too_few_intervals_or_malformed_intervals() -> None:
     hint(exercises.check_cv(0.0, [0.01]), "at least two intervals")
     hint(exercises.check_cv(0.5, "0.01, 0.02"), "second argument", "text")
+    hint(exercises.check_cv(0.5, [0.01, -0.02, 0.03]), "could not use your answer", "at least 0 s")
+
+
+def test_huge_and_gradient_carrying_answers_get_feedback() -> None:
+    hint(exercises.check_spiking_scale(1e40), "more than just enough")
+    _, i = seed_states()
+    right(exercises.check_current_trace(i.clone().requires_grad_(True)))
+    hint(exercises.check_rheobase(torch.tensor([0.2, 0.3], requires_grad=True)), "single number")
 
 
 # --- malformed answers get a hint, never a crash ------------------------------------------------------------
@@ -320,6 +328,7 @@ def test_states_shape_hints_at_the_whole_state() -> None:
         ({"i": 1}, ["dict"]),
         (..., ["Replace"]),
         ([[1.0], [2.0, 3.0]], ["tensor of numbers"]),
+        (torch.ones(1000, dtype=torch.complex64), ["complex"]),
     ],
 )
 def test_current_trace_hints_at_malformed_answers(answer: object, words: list[str]) -> None:
