@@ -28,8 +28,9 @@ def empty(shape: tuple[int, ...] | torch.Size, dtype: torch.dtype, device: torch
     """An uninitialised tensor, advised onto huge pages when it is a large CPU buffer."""
     tensor = torch.empty(shape, dtype=dtype, device=device)
     nbytes = tensor.numel() * tensor.element_size()
-    if _libc is not None and tensor.device.type == "cpu" and nbytes >= 4 * _HUGE_PAGE:
+    if _libc is not None and tensor.device.type == "cpu" and nbytes >= _HUGE_PAGE:
         start = -(-tensor.data_ptr() // _HUGE_PAGE) * _HUGE_PAGE  # first 2 MB boundary inside the buffer
         end = (tensor.data_ptr() + nbytes) // _HUGE_PAGE * _HUGE_PAGE
-        _libc.madvise(start, end - start, _MADV_HUGEPAGE)  # a refusal only means ordinary pages
+        if end > start:  # at least one whole huge page fits
+            _libc.madvise(start, end - start, _MADV_HUGEPAGE)  # a refusal only means ordinary pages
     return tensor

@@ -35,7 +35,8 @@ from lifteach import _checks, _memory
 __all__ = ["LIF", "LIFParameters", "LIFState", "check_parameters", "lif_integrate", "lif_step"]
 
 METHODS = ("super", "heaviside")
-_BLOCK_STEPS = 64  # steps of input converted to floats at once in the fast loop
+_BLOCK_STEPS = 64  # most steps the fast loop runs between copies in and out of its block buffers
+_BLOCK_BYTES = 2 * 1024 * 1024  # and at most this much memory per block buffer
 
 
 class LIFParameters(NamedTuple):
@@ -358,36 +359,34 @@ def _integrate_fast(
     reset_is_zero = v_reset.dim() == 0 and float(v_reset) == 0.0
     trace_shape = (steps, *neuron_shape[:-1], len(record_neurons)) if record_neurons is not None else x.shape
     traces = {name: _memory.empty(trace_shape, dtype, x.device) for name in record}
-    # A fully recorded variable is computed straight into its row of the trace, which saves a copy per
-    # step; otherwise into one working buffer. "previous" is the state before the step.
-    rows_written = {name: traces[name].unbind(0) for name in record if record_neurons is None}
-    rows_selected = {name: traces[name].unbind(0) for name in record if record_neurons is not None}
-    selection = record_neurons if record_neurons is not None else torch.arange(0)
-    buffers = {
-        "v": state.v.to(dtype).expand(neuron_shape).clone(),
-        "i": state.i.to(dtype).expand(neuron_shape).clone(),
-    }
-    v_previous, i_previous = buffers["v"], buffers["i"]
-    drive = torch.empty(neuron_shape, dtype=dtype, device=x.device)  # scratch for one step's increments
     spikes = _memory.empty(x.shape, dtype if float_spikes else torch.bool, x.device)
-    spike_rows = spikes.unbind(0)
-    spike_float = torch.empty(neuron_shape, dtype=dtype, device=x.device)
-    t = 0
-    # Bool input is converted to floats a block of steps at a time: a conversion per step costs as much as
-    # the step itself, and converting all at once would double the memory of a large input.
-    block_floats = torch.empty(
-        (min(steps, _BLOCK_STEPS) if x.dtype != dtype else 0, *neuron_shape), dtype=dtype, device=x.device
+    # The loop runs through the steps a block at a time, on small block buffers whose per-step rows are
+    # made once: making a view of a row costs as much as an operation on 1,000 neurons. Input is copied
+    # (and converted from bool) into the block, results are copied out to the outputs, one operation per
+    # block each.
+    neurons = max(1, math.prod(neuron_shape))
+    block_steps = max(1, min(_BLOCK_STEPS, _BLOCK_BYTES // (neurons * torch.finfo(dtype).bits // 8)))
+    x_block, v_block, i_block, z_block = (
+        torch.empty((min(block_steps, steps), *neuron_shape), dtype=dtype, device=x.device) for _ in range(4)
     )
-    for block in x.split(_BLOCK_STEPS):
-        # A reused buffer: fresh memory for every block would cost a page fault per 4 kB.
-        converted = block if block.dtype == dtype else block_floats[: len(block)].copy_(block)
-        for x_t in converted.unbind(0):
-            v_now = rows_written["v"][t] if "v" in rows_written else buffers["v"]
-            i_now = rows_written["i"][t] if "i" in rows_written else buffers["i"]
-            z = spike_rows[t] if spikes.dtype == dtype else spike_float
+    x_rows, v_rows, i_rows, z_rows = (block.unbind(0) for block in (x_block, v_block, i_block, z_block))
+    v_previous = state.v.to(dtype).expand(neuron_shape).clone()
+    i_previous = state.i.to(dtype).expand(neuron_shape).clone()
+    drive = torch.empty(neuron_shape, dtype=dtype, device=x.device)  # scratch for one step's increments
+    # With v_leak exactly 0, (v_leak - v) + i_jump equals i_jump - v bit for bit: one operation fewer.
+    leak_is_zero = v_leak.dim() == 0 and float(v_leak) == 0.0
+    for first in range(0, steps, block_steps):
+        count = min(block_steps, steps - first)
+        x_block[:count].copy_(x[first : first + count])
+        for x_t, v_now, i_now, z in zip(
+            x_rows[:count], v_rows[:count], i_rows[:count], z_rows[:count], strict=True
+        ):
             torch.add(i_previous, x_t, out=i_now)  # i_jump
             # Separate multiply and add, never addcmul: its fused multiply-add rounds differently from Norse.
-            torch.sub(v_leak, v_previous, out=drive).add_(i_now).mul_(membrane_factor)
+            if leak_is_zero:
+                torch.sub(i_now, v_previous, out=drive).mul_(membrane_factor)
+            else:
+                torch.sub(v_leak, v_previous, out=drive).add_(i_now).mul_(membrane_factor)
             torch.add(v_previous, drive, out=v_now)  # v_decayed
             torch.mul(i_now, synapse_factor, out=drive)  # -dt * tau_syn_inv * i_jump
             i_now.add_(drive)  # i_decayed
@@ -397,12 +396,14 @@ def _integrate_fast(
             v_now.addcmul_(z, v_now, value=-1)
             if not reset_is_zero:
                 v_now.addcmul_(z, v_reset)
-            if spikes.dtype == torch.bool:
-                spike_rows[t].copy_(z)
-            for name, rows in rows_selected.items():
-                torch.index_select(v_now if name == "v" else i_now, -1, selection, out=rows[t])
             v_previous, i_previous = v_now, i_now
-            t += 1
+        spikes[first : first + count].copy_(z_block[:count])
+        for name, trace in traces.items():
+            block = (v_block if name == "v" else i_block)[:count]
+            if record_neurons is None:
+                trace[first : first + count].copy_(block)
+            else:
+                torch.index_select(block, -1, record_neurons, out=trace[first : first + count])
     return spikes, LIFState(v=v_previous.clone(), i=i_previous.clone()), traces
 
 

@@ -223,8 +223,9 @@ def test_currents_either_build_or_explain(
 @given(p=odd_parameters, dt=mostly(st.just(1e-3), odd_scalars), x=mostly(st.floats(-1.0, 5.0), odd_scalars))
 def test_closed_forms_either_answer_or_explain(p: LIFParameters, dt: Any, x: Any) -> None:
     threshold = outcome(lambda: analysis.rheobase(p, dt))
-    if threshold is not None:
-        assert math.isfinite(threshold) and threshold > 0
+    if threshold is not None:  # at or below 0 when v_leak >= v_th: such a neuron fires without input
+        assert math.isfinite(threshold)
+        assert (threshold > 0) == (float(p.v_th) > float(p.v_leak))
     rate = outcome(lambda: analysis.predicted_rate(x, p, dt))
     if rate is not None:
         assert math.isfinite(rate) and 0 <= rate <= 1 / float(dt)
