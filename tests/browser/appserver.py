@@ -1,0 +1,134 @@
+"""Start ``lifteach app`` (or Voila) in the background for tests and benchmarks, and stop it cleanly.
+
+Used by the browser tests' fixture, tests/test_app.py, tests/test_binder.py and benchmarks/bench_app.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STARTUP_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningApp:
+    """A server running in the background: its address, its process and what it printed so far."""
+
+    url: str
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def fetch(self, path: str = "", timeout: float = 120.0) -> str:
+        """GET ``url + path`` and return the page; Voila sends it once every cell has run."""
+        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=timeout) as response:
+            return str(response.read().decode("utf-8"))
+
+
+def _pump(stream: object, lines: list[str]) -> None:
+    for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
+        lines.append(line)
+
+
+def _wait_listening(port: int, process: subprocess.Popen[str], lines: list[str], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}:\n{''.join(lines)}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"the server did not listen on port {port} within {timeout} s:\n{''.join(lines)}"
+            )
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running(
+    command: Sequence[str] | None = None,
+    port: int | None = None,
+    cwd: Path | str | None = None,
+    env: dict[str, str] | None = None,
+    ready_line: str | None = "is running at",
+    timeout: float = STARTUP_TIMEOUT,
+) -> Iterator[RunningApp]:
+    """Run ``command`` (default: ``python -m lifteach app --no-browser --show-tracebacks``) on ``port``.
+
+    ``{port}`` in the command is replaced by the port. The server runs in its own process group and is
+    stopped with Ctrl-C (SIGINT to the group, as a terminal does); ``RunningApp.process.returncode`` then
+    tells whether it stopped cleanly.
+    """
+    port = free_port() if port is None else port
+    if command is None:
+        command = [
+            sys.executable,
+            "-m",
+            "lifteach",
+            "app",
+            "--no-browser",
+            "--show-tracebacks",
+            "--port",
+            "{port}",
+        ]
+    command = [part.replace("{port}", str(port)) for part in command]
+    # Not from the checkout by default, so that Python imports the installed package.
+    process = subprocess.Popen(
+        command,
+        cwd=tempfile.gettempdir() if cwd is None else cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    pump = threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True)
+    pump.start()
+    app = RunningApp(url=f"http://127.0.0.1:{port}/", process=process, lines=lines)
+    try:
+        _wait_listening(port, process, lines, timeout)
+        if ready_line is not None:
+            deadline = time.monotonic() + timeout
+            while not any(ready_line in line for line in lines):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the server never printed {ready_line!r}:\n{app.output}")
+                time.sleep(0.05)
+        yield app
+    finally:
+        stop(process)
+        pump.join(timeout=5)
+
+
+def stop(process: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    """Ctrl-C for the server's process group, then wait; kill only if it does not stop."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

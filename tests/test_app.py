@@ -1,0 +1,284 @@
+"""The ``lifteach app`` command and the app's page-address settings, without a browser.
+
+The browser tests (tests/browser/) drive the page itself; these check the command line around it: the
+address printed, Ctrl-C, the warning for a public interface, a busy port, the packaged notebook, and how
+values from the page address are read and checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import psutil
+import pytest
+from browser.appserver import free_port, running
+
+from lifteach import app
+from lifteach.__main__ import main
+from lifteach.explorer import CONTROLS
+
+ROOT = Path(__file__).resolve().parents[1]
+LIFTEACH = Path(sys.executable).with_name("lifteach")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["app", "--help"])
+    assert exit_.value.code == 0
+    usage = capsys.readouterr().out
+    for option in ["--port", "--ip", "--no-browser"]:
+        assert option in usage
+
+
+def test_a_missing_command_or_a_bad_port_is_refused_with_a_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([])
+    assert exit_.value.code == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["app", "--port", "99999"])
+    assert exit_.value.code == 2
+    assert "between 1 and 65535" in capsys.readouterr().err
+
+
+def test_voila_serves_the_packaged_notebook_with_sources_stripped() -> None:
+    command = app.voila_command(app.app_notebook(), "127.0.0.1", 9000, show_tracebacks=True)
+    assert command[:3] == [sys.executable, "-m", "voila"]
+    assert command[3].endswith(os.path.join("lifteach", "notebooks", "explorer.ipynb"))
+    for setting in ["--port=9000", "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=True"]:
+        assert setting in command
+    assert "--show_tracebacks=False" in app.voila_command("x.ipynb")
+    assert "--preheat_kernel=True" in app.voila_command("x.ipynb", preheat=True)
+
+
+@pytest.mark.parametrize(
+    ("ip", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.20", False)],
+)
+def test_loopback_addresses_are_recognised(ip: str, loopback: bool) -> None:
+    assert app.is_loopback(ip) is loopback
+
+
+def test_ctrl_c_stops_the_app_cleanly_and_the_page_is_served() -> None:
+    with running([sys.executable, "-m", "lifteach", "app", "--no-browser", "--port", "{port}"]) as server:
+        assert f"The LIF explorer is running at {server.url}" in server.output
+        page = server.fetch()
+        assert "There was an error when executing cell" not in page
+        assert "application/vnd.jupyter.widget-view+json" in page
+    assert server.process.returncode == 0, server.output
+    assert "Traceback" not in server.output
+    assert "Stopping the LIF explorer" in server.output
+    assert "Warning" not in server.output
+
+
+def test_sigterm_to_the_command_alone_also_stops_voila() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(LIFTEACH), "app", "--no-browser", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert "is running at" in first, first
+    process.send_signal(signal.SIGTERM)  # only the command, not its process group
+    output = first + process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    assert app._port_is_free("127.0.0.1", port), "Voila must not outlive the command"
+
+
+def test_a_public_interface_is_served_with_a_warning() -> None:
+    command = [str(LIFTEACH), "app", "--no-browser", "--ip", "0.0.0.0", "--port", "{port}"]
+    with running(command) as server:
+        assert "Warning: listening on '0.0.0.0'" in server.output
+        assert f"running at {server.url}" in server.output  # 127.0.0.1: the address that works locally
+    assert server.process.returncode == 0, server.output
+
+
+def test_a_busy_port_is_reported_not_silently_changed() -> None:
+    port = free_port()
+    with running(port=port):
+        completed = subprocess.run(
+            [str(LIFTEACH), "app", "--no-browser", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert completed.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in completed.stderr
+    assert f"--port {port + 1}" in completed.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The packaged app notebook
+
+
+def _cells(path: Path) -> list[tuple[str, str]]:
+    notebook = json.loads(path.read_text())
+    return [(cell["cell_type"], "".join(cell["source"])) for cell in notebook["cells"]]
+
+
+def test_the_packaged_app_is_notebook_02() -> None:
+    """The app notebook is notebook 02 without outputs; regenerate it with the command below."""
+    packaged = app.app_notebook()
+    regenerate = (
+        "regenerate it: .venv/bin/jupytext --to ipynb --output lifteach/notebooks/explorer.ipynb "
+        "notebooks/02_lif_explorer.md"
+    )
+    assert packaged == ROOT / "lifteach" / "notebooks" / "explorer.ipynb"
+    assert _cells(packaged) == _cells(ROOT / "notebooks" / "02_lif_explorer.ipynb"), regenerate
+    notebook = json.loads(packaged.read_text())
+    assert all(not cell.get("outputs") for cell in notebook["cells"]), regenerate
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_the_wheel_ships_the_app_notebook(tmp_path: Path) -> None:
+    source = tmp_path / "source"  # a copy, so that the build leaves nothing in the checkout
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(ROOT / "lifteach", source / "lifteach", ignore=ignore)
+    for name in ["pyproject.toml", "README.md"]:
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            "dist",
+            ".",
+        ],
+        cwd=source,
+        check=True,
+        timeout=120,
+    )
+    (wheel,) = (source / "dist").glob("lifteach-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "lifteach/notebooks/explorer.ipynb" in names
+    assert "lifteach/py.typed" in names
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Settings from the page address
+
+
+def test_query_values_are_read_as_each_controls_kind() -> None:
+    values, notices = app.query_values(
+        "v_th=0.5&n_neurons=200&seed=3&duration=500&input_kind=Noisy%20current&dt=0.5", CONTROLS
+    )
+    assert notices == []
+    assert values == {
+        "v_th": 0.5,
+        "n_neurons": 200.0,
+        "seed": 3,
+        "duration": 500,
+        "input_kind": "noisy",
+        "dt": 0.5,
+    }
+    assert type(values["seed"]) is int
+    assert app.query_values("?input_kind=step&dt=1", CONTROLS)[0] == {"input_kind": "step", "dt": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("v_th=abc", "v_th='abc' is not a number"),
+        ("v_th=", "v_th='' is not a number"),
+        ("v_th=nan", "v_th='nan' is not a finite number"),
+        ("v_th=7", "v_th='7' lies outside the range 0.05 to 3"),
+        ("n_neurons=0", "n_neurons='0' lies outside the range 1 to 100000"),
+        ("duration=12.5", "duration='12.5' is not a whole number"),
+        ("input_kind=square", "input_kind='square' is not one of: spikes (Bernoulli spikes)"),
+        ("dt=0.3", "dt='0.3' is not one of"),
+        ("tau=3", "'tau' is not a setting of this app"),
+        ("v_th=0.5&v_th=x", "v_th='x' is not a number"),
+    ],
+)
+def test_a_bad_query_value_is_left_out_with_a_notice(query: str, says: str) -> None:
+    values, notices = app.query_values(query + "&seed=3", CONTROLS)
+    assert values == {"seed": 3}
+    assert len(notices) == 1
+    assert says in notices[0]
+
+
+def test_no_query_means_no_values_and_no_notice() -> None:
+    assert app.query_values("", CONTROLS) == ({}, [])
+
+
+def test_the_app_starts_the_explorer_from_the_address() -> None:
+    shown = app.explorer_app("v_th=0.5&n_neurons=200&seed=3")
+    assert shown.notices == []
+    assert {name: shown.explorer.values[name] for name in ("v_th", "n_neurons", "seed")} == {
+        "v_th": 0.5,
+        "n_neurons": 200.0,
+        "seed": 3,
+    }
+    assert shown.explorer.defaults["v_th"] == 0.5  # Reset returns to the shared link's values
+    assert shown.widget.children == (shown.explorer.widget,)
+    shown.explorer.close()
+
+
+def test_the_app_falls_back_to_defaults_with_a_visible_notice() -> None:
+    shown = app.explorer_app("v_th=abc&seed=3")
+    assert shown.explorer.values["v_th"] == CONTROLS["v_th"].default
+    assert shown.explorer.values["seed"] == 3
+    notice, explorer = shown.widget.children
+    assert explorer is shown.explorer.widget
+    assert "lifteach-query-notice" in notice._dom_classes
+    assert "v_th=&#x27;abc&#x27; is not a number" in notice.value  # escaped: the address is not trusted
+    shown.explorer.close()
+
+
+def test_the_app_reads_the_address_from_voilas_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUERY_STRING", "seed=7")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert app.query_string() == "seed=7"
+    shown = app.explorer_app()
+    assert shown.explorer.values["seed"] == 7
+    shown.explorer.close()
+    monkeypatch.delenv("QUERY_STRING")
+    assert app.query_string() == ""
+
+
+def test_html_in_the_address_is_shown_as_text() -> None:
+    shown = app.explorer_app("v_th=<script>alert(1)</script>")
+    notice = shown.widget.children[0]
+    assert "<script>" not in notice.value
+    shown.explorer.close()
+
+
+def test_idle_kernels_are_culled(tmp_path: Path) -> None:
+    """A page whose browser went away without closing it must not hold a kernel for ever."""
+    command = app.voila_command(app.app_notebook(), port=0, cull_idle_seconds=2, cull_interval_seconds=1)
+    command = ["--port={port}" if part == "--port=0" else part for part in command]
+
+    def kernels(pid: int) -> int:
+        children = psutil.Process(pid).children(recursive=True)
+        return sum("ipykernel" in " ".join(child.cmdline()) for child in children)
+
+    with running(command, ready_line=None) as server:
+        server.fetch()  # runs the notebook in a kernel, and then nobody connects to it
+        assert kernels(server.process.pid) == 1
+        deadline = time.monotonic() + 30
+        while kernels(server.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert kernels(server.process.pid) == 0, server.output
