@@ -32,6 +32,7 @@ from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
 from matplotlib.text import Text
+from matplotlib.ticker import AutoLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from lifteach import analysis
@@ -132,16 +133,20 @@ def shared_spike_counts(result: Result) -> np.ndarray:
     return _shared(result, "spike_counts", lambda: result.spikes.numpy().sum(0))
 
 
-def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is at least ``value``.
+_FINE = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+_COARSE = (1.0, 2.0, 3.0, 5.0, 10.0)
 
-    Axis limits move in these coarse steps, so that small changes of the data keep the axes (and a cached
-    background) as they are.
+
+def _nice_ceiling(value: float, steps: Sequence[float] = _FINE) -> float:
+    """The smallest of ``steps`` (1, 1.5, 2, 3, 4, 5, 6, 8) times a power of ten that is at least ``value``.
+
+    Axis limits move in these steps, so that small changes of the data keep the axes (and a cached
+    background) as they are; ``_COARSE`` steps suit limits that follow random data (counts, rates).
     """
     if not math.isfinite(value) or value <= 0:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
-    for mantissa in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+    for mantissa in steps:
         if mantissa * power >= value * (1 - 1e-9):
             return mantissa * power
     return 10.0 * power  # pragma: no cover - the loop always returns
@@ -658,24 +663,32 @@ class HistogramPanel(Panel):
         )
         ax.set_title(title)
         ax.set_ylabel("number of neurons")
+        ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        self._integer_ticks = False
         self._draw()
 
     @property
     def artists(self) -> list[Artist]:
         return [self.bars, self.mean_line, self.mean_text]
 
-    def _histogram(self, result: Result) -> tuple[np.ndarray, np.ndarray, float, str]:
+    def _histogram(self, result: Result) -> tuple[np.ndarray, np.ndarray, float, str, bool]:
         values, whole, label = self.measure(result)
         counts, edges = _integer_histogram(values) if whole else _float_histogram(values)
-        return counts, edges, float(values.mean()) if values.size else 0.0, label
+        return counts, edges, float(values.mean()) if values.size else 0.0, label, whole
 
     def _draw(self) -> None:
-        counts, edges, mean, label = self._histogram(self.result)
+        counts, edges, mean, label, whole = self._histogram(self.result)
         self.bars.set_data(counts, edges)
         self.mean_line.set_xdata([mean, mean])
         self.mean_text.set_text(self.mean_label(self.result, mean))
         if self.ax.get_xlabel() != label:
             self.ax.set_xlabel(label)
+        if whole != self._integer_ticks:  # counts are whole numbers: no tick at 0.5 spikes
+            self.ax.xaxis.set_major_locator(
+                MaxNLocator(nbins="auto", integer=True) if whole else AutoLocator()
+            )
+            self._integer_ticks = whole
+            self._background_changed()
         high_x, high_y = float(edges[-1]), float(counts.max())
         low_x = float(edges[0])
         if self.reference is not None:
@@ -684,17 +697,18 @@ class HistogramPanel(Panel):
             low_x = min(low_x, float(ref_edges[0]))
             high_y = max(high_y, float(np.max(ref_counts)))
         if low_x >= -0.5:
-            _set_xlim(self.ax, -0.5, -0.5 + _nice_ceiling(high_x + 0.5))
+            # At least 0 to 5: small counts fluctuate most, and their axis should not move with them.
+            _set_xlim(self.ax, -0.5, -0.5 + max(5.0, _nice_ceiling(high_x + 0.5, _COARSE)))
         else:
-            span = _nice_ceiling(high_x - low_x)
+            span = _nice_ceiling(high_x - low_x, _COARSE)
             _set_xlim(self.ax, low_x - 0.05 * span, low_x + 1.05 * span)
-        _set_ylim(self.ax, 0.0, _nice_ceiling(high_y * 1.1))
+        _set_ylim(self.ax, 0.0, _nice_ceiling(high_y * 1.1, _COARSE))
 
     def _draw_reference(self) -> None:
         ref = self.reference
         self.ghost_bars.set_visible(ref is not None)
         if ref is not None:
-            counts, edges, _, _ = self._histogram(ref)
+            counts, edges, _, _, _ = self._histogram(ref)
             self.ghost_bars.set_data(counts, edges)
 
 
@@ -718,7 +732,7 @@ def spike_count_histogram(
         result,
         _spike_count_measure,
         color,
-        title if title is not None else "How often each neuron fired",
+        title if title is not None else "Spikes per neuron",
         _rate_text,
     )
 
@@ -744,7 +758,7 @@ def _input_totals(result: Result) -> tuple[np.ndarray, bool, str]:
         return (
             x.sum(0, dtype=torch.float64).numpy(),
             False,
-            "summed input per neuron (all steps, model units)",
+            "summed input per neuron",
         )
 
     return _shared(result, "input_totals", compute)
@@ -763,7 +777,7 @@ def input_count_histogram(
         result,
         _input_totals,
         color,
-        title if title is not None else "How much input each neuron received",
+        title if title is not None else "Input per neuron",
         _input_text,
     )
 
@@ -831,7 +845,7 @@ class RatePanel(Panel):
             high = max(high, float(ref_rate.max()))
             end = max(end, float(ref_edges[-1]))
         _set_xlim(self.ax, 0.0, end)
-        _set_ylim(self.ax, 0.0, _nice_ceiling(high * 1.1) if high > 0 else 1.0)
+        _set_ylim(self.ax, 0.0, _nice_ceiling(high * 1.1, _COARSE) if high > 0 else 1.0)
 
     def _draw_reference(self) -> None:
         ref = self.reference
@@ -894,28 +908,29 @@ class FICurvePanel(Panel):
         )
         (self.simulated,) = ax.plot(
             [], [], linestyle="none", marker="o", markersize=4.5, color=OKABE_ITO["sky_blue"],
-            markeredgecolor=OKABE_ITO["blue"], label="simulated (1 s)", zorder=3,
+            markeredgecolor=OKABE_ITO["blue"], label="simulated", zorder=3,
         )  # fmt: skip
         (self.this_run,) = ax.plot(
             [], [], linestyle="none", marker="D", markersize=7, color=OKABE_ITO["vermillion"],
-            label="this run (mean input, mean rate)", zorder=4,
+            label="this run (means)", zorder=4,
         )  # fmt: skip
         self.rheobase_line: Line2D = ax.axvline(
             0.0, color=OKABE_ITO["green"], linestyle=":", linewidth=1.5, zorder=1
         )
         self.rheobase_text: Text = ax.text(
-            0.0, 0.97, "", transform=blended_transform_factory(ax.transData, ax.transAxes),
-            ha="left", va="top", fontsize=8, color=OKABE_ITO["green"], zorder=4,
+            0.0, 0.03, "", transform=blended_transform_factory(ax.transData, ax.transAxes),
+            ha="left", va="bottom", fontsize=8, color=OKABE_ITO["green"], zorder=4,
         )  # fmt: skip
         (self.ghost,) = ax.plot([], [], color=GHOST_COLOR, alpha=_GHOST_ALPHA, linewidth=1.3, visible=False)
         (self.ghost_run,) = ax.plot(
             [], [], linestyle="none", marker="D", markersize=7, color=GHOST_COLOR, alpha=_GHOST_ALPHA,
             visible=False,
         )  # fmt: skip
-        ax.set_title(title if title is not None else "f-I curve: firing rate against constant input")
-        ax.set_xlabel(f"constant input (× rheobase of the default neuron = {self.unit:.3g} per step)")
+        ax.set_title(title if title is not None else "f-I curve")
+        # The unit is the default neuron's rheobase (0.2 per step at 1 ms) whatever this neuron's is.
+        ax.set_xlabel("constant input (× default rheobase)")
         ax.set_ylabel("firing rate (Hz)")
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.85)
+        ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
         self.note = _note_text(ax, x=0.01, y=0.85, ha="left")
         self._draw()
 
@@ -999,10 +1014,10 @@ class FICurvePanel(Panel):
             threshold = analysis.rheobase(LIFParameters(*numbers), result.dt) / self.unit
             self.rheobase_line.set_xdata([threshold, threshold])
             self.rheobase_text.set_x(threshold)
-            self.rheobase_text.set_text(f" this neuron's\n rheobase: {threshold:.3g}")
+            self.rheobase_text.set_text(f" rheobase {threshold:.3g}")
         self._note(self.note, "" if numbers is not None else "no f-I curve for per-neuron parameters")
         _set_xlim(self.ax, 0.0, span)
-        _set_ylim(self.ax, 0.0, _nice_ceiling(high * 1.1) if high > 0 else 1.0)
+        _set_ylim(self.ax, 0.0, _nice_ceiling(high * 1.1, _COARSE) if high > 0 else 1.0)
 
     def _draw_reference(self) -> None:
         self.ghost.set_visible(self.reference is not None)

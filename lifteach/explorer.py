@@ -1,0 +1,989 @@
+"""The LIF explorer: sliders that re-run the simulation and redraw the panels in place.
+
+::
+
+    from lifteach.explorer import Explorer
+    Explorer()                                   # every control, voltage + raster + spike-count panels
+    Explorer(controls=["v_th", "scale"], panels=["voltage", "raster"], v_th=0.5)
+
+Two layers. ``simulation_arguments(values)`` is a pure function from control values in people's units (ms,
+Hz, input scale in multiples of the rheobase) to the arguments of ``lifteach.simulate``: test it, or call
+``simulate(**simulation_arguments({...}))`` in a notebook, without any widget. ``Explorer`` wires ipywidgets
+controls to it: one change runs one simulation, hands the result to every panel handle (``lifteach.plot``),
+and renders the figure once, as a PNG in an ``ipywidgets.Image`` (no front-end extension or CDN needed, so it
+works the same in JupyterLab, Notebook 7 and Voila).
+
+Speed: the figure is drawn in full only when something besides the data changed (axis limits, notes); the
+usual change restores a cached background and draws just the changed artists on it (blitting), then encodes
+the PNG. While a slider is dragged, ipywidgets' front end keeps at most one change in flight and sends only the
+latest value once the kernel is free again, so changes never queue up: the latest value wins.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import math
+import numbers
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import ipywidgets as widgets
+import numpy as np
+import torch
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.spines import Spine
+from PIL import Image
+
+from lifteach import inputs, plot
+from lifteach.analysis import rheobase
+from lifteach.lif import LIFParameters
+from lifteach.simulate import Result, simulate
+
+__all__ = [
+    "CONTROLS",
+    "DEFAULT_CONTROLS",
+    "DEFAULT_PANELS",
+    "INPUT_KINDS",
+    "MAX_NEURON_STEPS",
+    "ControlSpec",
+    "Explorer",
+    "SimulateArguments",
+    "result_csv",
+    "simulation_arguments",
+    "summary_text",
+]
+
+_log = logging.getLogger(__name__)
+
+INPUT_KINDS = {
+    "spikes": "Bernoulli spikes",
+    "constant": "constant current",
+    "step": "step current",
+    "noisy": "noisy current",
+}
+"""The input kinds by value, with the label the chooser shows."""
+
+MAX_NEURON_STEPS = 100_000 * 1000
+"""Largest ``n_neurons x steps`` the explorer simulates: 100,000 neurons for one second at dt = 1 ms."""
+
+TRACED_NEURONS = 3
+"""How many neurons' voltage and current traces the explorer records (the first ones)."""
+
+
+@dataclass(frozen=True)
+class ControlSpec:
+    """One control: its label, default, range (``low``..``high`` in ``step``\\ s) and kind.
+
+    ``kind`` is ``"float"``, ``"int"``, ``"log"`` (a float slider on a log scale, e.g. neuron counts) or
+    ``"choice"`` (``options``: value -> label).
+    """
+
+    label: str
+    default: Any
+    kind: str
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 1.0
+    options: Mapping[Any, str] | None = None
+    help: str = ""
+
+
+CONTROLS: dict[str, ControlSpec] = {
+    "input_kind": ControlSpec(
+        "input", "spikes", "choice", options=INPUT_KINDS, help="what drives the neurons"
+    ),
+    "scale": ControlSpec(
+        "input scale (× rheobase)",
+        5.0,
+        "float",
+        0.0,
+        20.0,
+        0.1,
+        help="input strength in multiples of the default neuron's rheobase (0.2 per step at dt = 1 ms): "
+        "the current of a constant or step input, the mean of a noisy one, the jump of each input spike",
+    ),
+    "rate": ControlSpec(
+        "input rate (Hz)", 10.0, "float", 0.0, 500.0, 1.0, help="Bernoulli input spikes per second"
+    ),
+    "noise": ControlSpec(
+        "noise (× rheobase)",
+        2.0,
+        "float",
+        0.0,
+        10.0,
+        0.1,
+        help="standard deviation of a noisy current per step",
+    ),
+    "v_th": ControlSpec("threshold v_th", 0.3, "float", 0.05, 3.0, 0.01, help="spike when v goes above it"),
+    "tau_mem": ControlSpec("τ_mem (ms)", 10.0, "float", 0.5, 100.0, 0.5, help="membrane time constant"),
+    "tau_syn": ControlSpec("τ_syn (ms)", 5.0, "float", 0.5, 100.0, 0.5, help="synaptic time constant"),
+    "n_neurons": ControlSpec("neurons", 1000, "log", 1, 100_000, 0.01, help="population size"),
+    "duration": ControlSpec("duration (ms)", 1000, "int", 10, 1000, 10, help="simulated time"),
+    "seed": ControlSpec("seed", 0, "int", 0, 999_999, 1, help="random seed of the input"),
+    "dt": ControlSpec(
+        "dt (ms)",
+        1.0,
+        "choice",
+        options={0.1: "0.1", 0.2: "0.2", 0.5: "0.5", 1.0: "1"},
+        help="time step of the simulation",
+    ),
+}
+"""Every control the explorer knows, by name. Times in ms, rates in Hz."""
+
+DEFAULT_CONTROLS = (
+    "input_kind",
+    "scale",
+    "rate",
+    "noise",
+    "v_th",
+    "tau_mem",
+    "tau_syn",
+    "n_neurons",
+    "duration",
+    "seed",
+)
+"""The controls an ``Explorer()`` shows (``dt`` stays at 1 ms unless asked for)."""
+
+DEFAULT_PANELS = ("voltage", "raster", "spike_counts")
+"""The panels an ``Explorer()`` shows; see ``lifteach.plot.PANELS`` for all."""
+
+_TIME_PANELS = ("voltage", "current", "raster", "rate")
+
+
+class SimulateArguments(TypedDict):
+    """Keyword arguments of ``lifteach.simulate``."""
+
+    input: torch.Tensor
+    p: LIFParameters
+    dt: float
+    record: tuple[str, ...]
+    record_neurons: list[int] | None
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}.")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {number!r}.")
+    return number
+
+
+def _whole(name: str, value: object, minimum: int) -> int:
+    number = _number(name, value)
+    whole = round(number)
+    if whole < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}.")
+    return whole
+
+
+def _check_names(values: Mapping[str, object]) -> None:
+    unknown = sorted(set(values) - set(CONTROLS))
+    if unknown:
+        raise TypeError(
+            f"unknown control(s) {', '.join(map(repr, unknown))}; the controls are {', '.join(CONTROLS)}."
+        )
+
+
+def simulation_arguments(
+    values: Mapping[str, object] | None = None,
+    *,
+    record: Sequence[str] = ("v", "i"),
+    traced_neurons: int = TRACED_NEURONS,
+) -> SimulateArguments:
+    """Control values (people's units) -> keyword arguments of ``lifteach.simulate``; no widgets involved.
+
+    Args:
+        values: control values by name (see ``CONTROLS``); missing ones take their defaults. ``v_th`` in
+            model units, ``tau_mem``, ``tau_syn``, ``duration`` and ``dt`` in ms, ``rate`` in Hz,
+            ``n_neurons`` a count (a float is rounded), ``seed`` an int, ``input_kind`` one of ``INPUT_KINDS``.
+            ``scale`` and ``noise`` are in multiples of the default neuron's rheobase at this dt (0.2 per
+            step at 1 ms: the weakest constant input that makes a neuron with ``v_th = 1`` fire). ``scale``
+            is the current of a constant or step input (the step switches on after a fifth of the run),
+            the mean of a noisy input, and the jump each Bernoulli input spike gives the current.
+        record: traces to keep (``"v"``, ``"i"``).
+        traced_neurons: how many neurons' traces to keep (the first ones).
+
+    Returns:
+        ``{"input", "p", "dt", "record", "record_neurons"}``: call ``simulate(**arguments)``. The same values
+        (seed included) give the same input; torch's global random state is never used.
+
+    Raises:
+        TypeError: an unknown control name or a value of the wrong type.
+        ValueError: a value outside what can be simulated, named with the fix. Combinations the core
+            refuses (e.g. ``tau_mem`` <= ``dt``) are raised by ``simulate`` itself.
+    """
+    values = dict(values or {})
+    _check_names(values)
+    merged = {name: spec.default for name, spec in CONTROLS.items()} | values
+    kind = merged["input_kind"]
+    if kind not in INPUT_KINDS:
+        raise ValueError(f"input_kind must be one of {', '.join(map(repr, INPUT_KINDS))}, got {kind!r}.")
+    dt_ms = _number("dt", merged["dt"])
+    if dt_ms <= 0:
+        raise ValueError(f"dt must be a positive time in ms, got {dt_ms!r}.")
+    dt = dt_ms / 1000.0
+    duration = _number("duration", merged["duration"])
+    if duration < dt_ms:
+        raise ValueError(f"duration must be at least one time step (dt = {dt_ms:g} ms), got {duration!r} ms.")
+    steps = max(1, round(duration / dt_ms))
+    n_neurons = _whole("n_neurons", merged["n_neurons"], 1)
+    if n_neurons * steps > MAX_NEURON_STEPS:
+        raise ValueError(
+            f"{n_neurons:,} neurons x {steps:,} steps is more than the explorer's limit of "
+            f"{MAX_NEURON_STEPS:,} neuron-steps (about 2 s and 1 GB); use fewer neurons, a shorter duration "
+            "or a larger dt."
+        )
+    taus = {}
+    for name in ("tau_mem", "tau_syn"):
+        tau = _number(name, merged[name])
+        if tau <= 0:
+            raise ValueError(f"{name} must be a positive time in ms, got {tau!r}.")
+        taus[name] = tau
+    p = LIFParameters(
+        tau_syn_inv=1000.0 / taus["tau_syn"],
+        tau_mem_inv=1000.0 / taus["tau_mem"],
+        v_th=_number("v_th", merged["v_th"]),
+    )
+    unit = rheobase(LIFParameters(), dt)
+    amplitude = _number("scale", merged["scale"]) * unit
+    seed = merged["seed"]
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)
+    if kind == "spikes":
+        rate = _number("rate", merged["rate"])
+        x = inputs.poisson_spikes(rate, steps, n_neurons, dt, seed).float().mul_(amplitude)
+    elif kind == "constant":
+        # One column broadcast to every neuron: no memory per neuron for an input they all share.
+        x = inputs.constant_current(amplitude, steps).expand(steps, n_neurons)
+    elif kind == "step":
+        x = inputs.step_current(amplitude, steps, start=steps // 5 * dt, dt=dt).expand(steps, n_neurons)
+    else:
+        spread = _number("noise", merged["noise"]) * unit
+        x = inputs.noisy_current(amplitude, spread, steps, n_neurons, seed)
+    record = tuple(record)
+    traced = min(n_neurons, traced_neurons) if record else 0
+    return SimulateArguments(
+        input=x,
+        p=p,
+        dt=dt,
+        record=record if traced else (),
+        record_neurons=list(range(traced)) if traced else None,
+    )
+
+
+def summary_text(result: Result) -> str:
+    """One line about a run: total spikes, mean rate (Hz) and the share of neurons that never fired."""
+    counts = plot.shared_spike_counts(result)
+    total = int(counts.sum())
+    rate = total / (result.n_neurons * result.duration)
+    silent = float((counts == 0).mean())
+    return (
+        f"{total:,} spikes from {result.n_neurons:,} neurons in {result.duration * 1000:g} ms · "
+        f"mean rate {rate:.3g} Hz · {silent:.1%} of neurons silent"
+    )
+
+
+def result_csv(result: Result, settings: Mapping[str, object] | None = None) -> str:
+    """A run as CSV text: one row per spike of every neuron and per recorded trace value.
+
+    Columns ``quantity,neuron,time_ms,value`` with ``quantity`` one of ``spike`` (value 1), ``v`` and ``i``;
+    comment lines starting with ``#`` hold the settings (``pandas.read_csv(..., comment="#")`` skips them).
+    """
+    dt_ms = result.dt * 1000.0
+    lines = ["# lifteach run"]
+    if settings:
+        lines.append("# settings: " + ", ".join(f"{name}={value!r}" for name, value in settings.items()))
+    lines.append(
+        f"# dt = {dt_ms:g} ms, {result.n_steps} steps, {result.n_neurons} neurons; spikes of every neuron, "
+        f"traces of neurons {result.recorded_neurons.tolist()}"
+    )
+    lines.append("quantity,neuron,time_ms,value")
+    steps, neurons = result.spike_indices()
+    lines.extend(
+        f"spike,{n},{t * dt_ms:.10g},1" for t, n in zip(steps.tolist(), neurons.tolist(), strict=True)
+    )
+    times = [f"{t * dt_ms:.10g}" for t in range(result.n_steps)]
+    for name, traces in (("v", result.v), ("i", result.i)):
+        if traces is None:
+            continue
+        for column, neuron in enumerate(result.recorded_neurons.tolist()):
+            values = traces[:, column].tolist()
+            lines.extend(f"{name},{neuron},{t},{value:.9g}" for t, value in zip(times, values, strict=True))
+    return "\n".join(lines) + "\n"
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+
+
+class _BlitRenderer:
+    """Renders a figure of panels to PNG bytes, redrawing as little as the change needs.
+
+    The background is everything except the panels' changing artists (and whatever lies above them). A
+    change of data only restores the cached background and draws those artists on top, in z-order ("blit").
+    A change of an axes' limits or notes redraws that axes' background in its own footprint ("partial");
+    a change of what the layout depends on redraws everything ("full").
+    """
+
+    def __init__(self, figure: Figure, layout: ConstrainedLayoutEngine) -> None:
+        self.figure = figure
+        # The layout is worked out only when what it depends on (titles, labels, the width of tick labels,
+        # legends) changed: it costs as much as the drawing itself.
+        self.layout = layout
+        self._layout_key: tuple[Any, ...] | None = None
+        # Any: matplotlib leaves the Agg canvas's methods unannotated.
+        self.canvas: Any = FigureCanvasAgg(figure)
+        self._background: Any = None
+        self._layer_ids: tuple[int, ...] = ()
+        self._layer: list[Artist] = []
+        self._keys: list[tuple[Any, ...]] = []
+        self._cells: dict[int, tuple[int, int, int, int]] | None = None
+        self.draws = {"full": 0, "partial": 0, "blit": 0}
+        self.last_draw = ""
+
+    def _layers(self, panels: Sequence[plot.Panel]) -> list[Artist]:
+        """The artists drawn over the background: the panels' changing ones and any above them."""
+        layer: list[Artist] = []
+        renderer = self.canvas.get_renderer()
+        for panel in panels:
+            changing = panel.artists
+            if not changing:
+                continue
+            lowest = min(artist.get_zorder() for artist in changing)
+            ids = {id(artist) for artist in changing}
+            ax = panel.ax
+            inside = ax.bbox.expanded(1.02, 1.02)  # spines lie on the edge
+            # Static artists that lie above the changing ones and inside the axes (spines, notes) are drawn
+            # with them, so the picture keeps its z-order; titles and legends outside the axes are not.
+            above = [
+                child
+                for child in ax.get_children()
+                if id(child) not in ids
+                and child is not ax.patch
+                and child.get_zorder() > lowest
+                and child.get_visible()
+                # Spines border the axes by definition (and measuring them measures every tick label).
+                and (isinstance(child, Spine) or child.get_window_extent(renderer).overlaps(inside))
+            ]
+            layer.extend(sorted([*changing, *above], key=lambda artist: artist.get_zorder()))
+        return layer
+
+    def render(self, panels: Sequence[plot.Panel], force: bool = False) -> bytes:
+        layer = self._layers(panels)
+        layer_ids = tuple(map(id, layer))
+        # The layer is left out of the background (animated); whatever left the layer goes back into it.
+        for artist in self._layer:
+            if id(artist) not in layer_ids:
+                artist.set_animated(False)
+        for artist in layer:
+            if not artist.get_animated():
+                artist.set_animated(True)
+        self._layer = layer
+        keys = [panel.background_key() for panel in panels]
+        if force or self._background is None or layer_ids != self._layer_ids or len(keys) != len(self._keys):
+            self._draw_everything(panels)
+        elif keys != self._keys:
+            if self._needs_layout(panels):
+                self._draw_everything(panels)
+            else:
+                changed = [
+                    panel for panel, key, old in zip(panels, keys, self._keys, strict=True) if key != old
+                ]
+                if self._cells is None:
+                    self._draw_everything(panels)
+                else:
+                    self._redraw_backgrounds(changed, self._cells)
+        else:
+            self.canvas.restore_region(self._background)
+            self.last_draw = "blit"
+        self.draws[self.last_draw] += 1
+        self._layer_ids = layer_ids
+        self._keys = [panel.background_key() for panel in panels]
+        renderer = self.canvas.get_renderer()
+        for artist in layer:
+            artist.draw(renderer)
+        return self.encode()
+
+    def _needs_layout(self, panels: Sequence[plot.Panel]) -> bool:
+        """True when texts or legends changed, or tick labels grew (or shrank by more than a character)."""
+        if self._layout_key is None:
+            return True
+        texts, lengths = zip(*(_layout_key(panel) for panel in panels), strict=True)
+        laid_texts, laid_lengths = self._layout_key
+        if texts != laid_texts or len(lengths) != len(laid_lengths):
+            return True
+        return any(
+            not laid - 1 <= now <= laid
+            for now_pair, laid_pair in zip(lengths, laid_lengths, strict=True)
+            for now, laid in zip(now_pair, laid_pair, strict=True)
+        )
+
+    def _draw_everything(self, panels: Sequence[plot.Panel]) -> None:
+        if self._needs_layout(panels):
+            self.layout.execute(self.figure)
+            texts, lengths = zip(*(_layout_key(panel) for panel in panels), strict=True)
+            self._layout_key = (texts, lengths)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._cells = _cells(self.canvas, panels)
+        self.last_draw = "full"
+
+    def _redraw_backgrounds(
+        self, panels: Sequence[plot.Panel], cells: Mapping[int, tuple[int, int, int, int]]
+    ) -> None:
+        """Redraw the static part of these panels only: clear each one's cell of the figure, draw it there."""
+        renderer = self.canvas.get_renderer()
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        paper = np.array([round(255 * c) for c in to_rgba(self.figure.get_facecolor())], dtype=np.uint8)
+        for panel in panels:
+            left, top, right, bottom = cells[id(panel)]
+            pixels[top:bottom, left:right] = paper
+            panel.ax.draw(renderer)
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.last_draw = "partial"
+
+    def encode(self) -> bytes:
+        """The canvas as PNG bytes (RGB: the figure is opaque; light compression: encoding is on the clock)."""
+        width, height = self.canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+def _cells(canvas: Any, panels: Sequence[plot.Panel]) -> dict[int, tuple[int, int, int, int]] | None:
+    """Each panel's own part of the figure, ``(left, top, right, bottom)`` in pixels from the top left.
+
+    A panel's footprint (its axes with ticks, labels, title and legend) grows halfway towards each
+    neighbouring footprint, or to the figure's edge. Redrawing a panel inside its cell cannot disturb the
+    others, even when its tick labels became a little wider. None when footprints overlap.
+    """
+    renderer = canvas.get_renderer()
+    width, height = canvas.get_width_height(physical=True)
+    boxes = []
+    for panel in panels:
+        box = panel.ax.get_tightbbox(renderer)
+        if box is None:
+            return None
+        # Display coordinates count rows from the bottom, the pixel buffer from the top.
+        boxes.append(
+            (math.floor(box.x0), height - math.ceil(box.y1), math.ceil(box.x1), height - math.floor(box.y0))
+        )
+    cells = {}
+    for i, (left, top, right, bottom) in enumerate(boxes):
+        cell = [0, 0, width, height]
+        for j, (other_left, other_top, other_right, other_bottom) in enumerate(boxes):
+            if i == j:
+                continue
+            beside = other_top < bottom and top < other_bottom
+            above_or_below = other_left < right and left < other_right
+            if beside and above_or_below:
+                return None
+            if beside and other_right <= left:
+                cell[0] = max(cell[0], (other_right + left) // 2)
+            if beside and other_left >= right:
+                cell[2] = min(cell[2], (right + other_left) // 2)
+            if above_or_below and other_bottom <= top:
+                cell[1] = max(cell[1], (other_bottom + top) // 2)
+            if above_or_below and other_top >= bottom:
+                cell[3] = min(cell[3], (bottom + other_top) // 2)
+        cells[id(panels[i])] = (cell[0], cell[1], cell[2], cell[3])
+    regions = list(cells.values())
+    for i, (left, top, right, bottom) in enumerate(regions):
+        for other_left, other_top, other_right, other_bottom in regions[i + 1 :]:
+            if other_left < right and left < other_right and other_top < bottom and top < other_bottom:
+                return None
+    return cells
+
+
+def _layout_key(panel: plot.Panel) -> tuple[tuple[Any, ...], tuple[int, int]]:
+    """What the space around an axes depends on: its texts and legend, and how long its tick labels are."""
+    ax = panel.ax
+    legend = ax.get_legend()
+    texts = (
+        ax.get_title("left"),
+        ax.get_title(),
+        ax.get_xlabel(),
+        ax.get_ylabel(),
+        () if legend is None else tuple(text.get_text() for text in legend.get_texts()),
+    )
+    return texts, (_longest_tick_label(ax.yaxis), _longest_tick_label(ax.xaxis))
+
+
+def _longest_tick_label(axis: Any) -> int:
+    """Characters in the longest tick label that is drawn (ticks outside the view are not)."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(1.0, abs(high - low))
+    return max(
+        (
+            len(label.get_text())
+            for location, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=False)
+            if low - slack <= location <= high + slack
+        ),
+        default=0,
+    )
+
+
+def _layout(figure: Figure, names: Sequence[str]) -> dict[str, Any]:
+    """Axes for the panels: time panels stacked on the left, the others stacked on the right."""
+    left = [name for name in names if name in _TIME_PANELS]
+    right = [name for name in names if name not in _TIME_PANELS]
+    axes: dict[str, Any] = {}
+    if left and right:
+        outer = figure.add_gridspec(1, 2, width_ratios=(2.3, 1))
+        columns: list[tuple[list[str], Any]] = [
+            (left, outer[0].subgridspec(len(left), 1)),
+            (right, outer[1].subgridspec(len(right), 1)),
+        ]
+    else:
+        only = left or right
+        columns = [(only, figure.add_gridspec(len(only), 1))]
+    for group, grid in columns:
+        for row, name in enumerate(group):
+            axes[name] = figure.add_subplot(grid[row, 0])
+    return axes
+
+
+def _empty_result(values: Mapping[str, Any]) -> Result:
+    """A silent placeholder run to build the panels on when the first values cannot be simulated."""
+    duration = values.get("duration", CONTROLS["duration"].default)
+    steps = max(1, round(float(duration))) if isinstance(duration, int | float) else 1000
+    return simulate(torch.zeros(steps, 1), record_neurons=[0])
+
+
+# --- the widget app -------------------------------------------------------------------------------------
+
+
+class Explorer:
+    """An interactive LIF explorer: controls, a figure of panels, and a one-line summary.
+
+    Args:
+        controls: names of the controls to show (see ``CONTROLS``; default ``DEFAULT_CONTROLS``). Values of
+            the others stay fixed at their initial values (they can still be changed with ``set``).
+        panels: names of the panels to draw (see ``lifteach.plot.PANELS``; default ``DEFAULT_PANELS``).
+        ranges: ``{name: (low, high)}`` or ``(low, high, step)`` to change a slider's range.
+        panel_options: ``{panel name: {option: value}}`` passed to the panel function (e.g. ``max_neurons``).
+        figsize: figure size in inches (default: from the panels).
+        dpi: pixels per inch of the figure image.
+        **initial_values: initial control values (default ``CONTROLS[name].default``); the reset button
+            returns to them. Times in ms, rates in Hz, ``scale`` in multiples of the rheobase.
+
+    Attributes:
+        controls: the control widgets by name; set ``.value`` or call ``set`` to change them from code.
+        result: the latest simulation ``Result`` (None until one succeeded).
+        figure: the matplotlib ``Figure`` (created without pyplot, so never shown twice).
+        panels: the panel handles by name.
+        summary: a ``Label`` with the summary line; ``message``: an ``HTML`` widget showing errors.
+        simulations, renders: how many simulations and figure renders ran (one each per change).
+        timings: milliseconds spent in the last change, by stage.
+    """
+
+    def __init__(
+        self,
+        controls: Sequence[str] | None = None,
+        panels: Sequence[str] | None = None,
+        *,
+        ranges: Mapping[str, Sequence[float]] | None = None,
+        panel_options: Mapping[str, Mapping[str, Any]] | None = None,
+        figsize: tuple[float, float] | None = None,
+        dpi: float = 100,
+        **initial_values: Any,
+    ) -> None:
+        control_names = list(DEFAULT_CONTROLS if controls is None else controls)
+        panel_names = list(DEFAULT_PANELS if panels is None else panels)
+        for names, known, what in ((control_names, CONTROLS, "control"), (panel_names, plot.PANELS, "panel")):
+            if isinstance(names, str) or not names or len(set(names)) != len(names):
+                raise ValueError(f"{what}s must be a list of distinct {what} names, got {names!r}.")
+            unknown = [name for name in names if name not in known]
+            if unknown:
+                raise ValueError(f"unknown {what}(s) {unknown!r}; choose from {', '.join(known)}.")
+        _check_names(initial_values)
+        options = dict(panel_options or {})
+        bad = sorted(set(options) - set(panel_names))
+        if bad:
+            raise ValueError(f"panel_options names panels that are not shown: {bad!r}.")
+        self.specs = {name: spec for name, spec in CONTROLS.items()}
+        for name, bounds in (ranges or {}).items():
+            _check_names({name: None})
+            self.specs[name] = self._ranged(name, bounds)
+        self.defaults: dict[str, Any] = {name: spec.default for name, spec in self.specs.items()}
+        for name, value in initial_values.items():
+            self.defaults[name] = self._checked(name, value)
+
+        self._fixed = {name: value for name, value in self.defaults.items() if name not in control_names}
+        self.controls: dict[str, widgets.ValueWidget] = {
+            name: self._make_control(name, self.defaults[name]) for name in control_names
+        }
+        self._hold = 0
+        self._busy = False
+        self._pending = False
+        self.simulations = 0
+        self.renders = 0
+        self.timings: dict[str, float] = {}
+        self.error: str | None = None
+        self.result: Result | None = None
+        self._record = self._recorded(panel_names)
+
+        self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 0 8px"))
+        self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
+        self.reset_button = widgets.Button(
+            description="Reset", icon="undo", tooltip="back to the starting values"
+        )
+        self.keep_reference = widgets.ToggleButton(
+            description="Keep as reference",
+            icon="clone",
+            tooltip="show this run faintly behind the next ones",
+        )
+        self.export_button = widgets.Button(
+            description="Export",
+            icon="download",
+            tooltip="make download links for the figure (PNG) and data (CSV)",
+        )
+        self.downloads = widgets.HTML(value="")
+        self.reset_button.on_click(lambda _button: self.reset())
+        self.export_button.on_click(lambda _button: self._make_downloads())
+        self.keep_reference.observe(self._on_reference, names="value")
+        for name, control in self.controls.items():
+            control.observe(self._on_change_of(name), names="value")
+        self._update_enabled()
+
+        # Build the figure and the panels on the first result (a silent placeholder if it cannot run).
+        values = self.values
+        first: Result | None
+        try:
+            first = self._simulate(values)
+        except (ValueError, TypeError) as error:
+            first = None
+            self._show_error(error)
+        height = 2.45 * max(
+            len([n for n in panel_names if n in _TIME_PANELS]),
+            len([n for n in panel_names if n not in _TIME_PANELS]),
+        )
+        both = any(n in _TIME_PANELS for n in panel_names) and any(n not in _TIME_PANELS for n in panel_names)
+        self.figure = Figure(
+            figsize=figsize or ((10.0 if both else 8.0), height + 0.3),
+            dpi=dpi,
+        )
+        self._renderer = _BlitRenderer(
+            self.figure, ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06, hspace=0.04, wspace=0.03)
+        )
+        axes = _layout(self.figure, panel_names)
+        shown = first if first is not None else _empty_result(values)
+        self.panels: dict[str, plot.Panel] = {
+            name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
+        }
+        self.result = first
+        self._render(force=True)
+        if first is not None:
+            self.summary.value = summary_text(first)
+
+        self._controls_box = widgets.GridBox(
+            list(self.controls.values()),
+            layout=widgets.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))", grid_gap="2px 12px"
+            ),
+        )
+        self._footer = widgets.HBox(
+            [self.reset_button, self.keep_reference, self.export_button, self.summary]
+        )
+        self.widget = widgets.VBox(
+            [
+                self._controls_box,
+                self.message,
+                self.image,
+                self._footer,
+                self.downloads,
+            ],
+            layout=widgets.Layout(max_width=f"{self.figure.get_figwidth() * dpi + 40:.0f}px"),
+        )
+
+    # --- controls -------------------------------------------------------------------------------------
+
+    def _ranged(self, name: str, bounds: Sequence[float]) -> ControlSpec:
+        spec = CONTROLS[name]
+        if spec.kind == "choice":
+            raise ValueError(f"{name} is a choice; its options cannot be given a range.")
+        if isinstance(bounds, str) or len(bounds) not in (2, 3):
+            raise ValueError(f"ranges[{name!r}] must be (low, high) or (low, high, step), got {bounds!r}.")
+        low, high = _number(f"ranges[{name!r}] low", bounds[0]), _number(f"ranges[{name!r}] high", bounds[1])
+        step = _number(f"ranges[{name!r}] step", bounds[2]) if len(bounds) == 3 else spec.step
+        if not low < high or step <= 0 or (spec.kind == "log" and low <= 0):
+            raise ValueError(
+                f"ranges[{name!r}] needs low < high (low > 0 for {name}) and step > 0, got {bounds!r}."
+            )
+        return ControlSpec(spec.label, spec.default, spec.kind, low, high, step, spec.options, spec.help)
+
+    def _checked(self, name: str, value: Any) -> Any:
+        """A value for control ``name``, refused with a message when it is not one the control can take."""
+        spec = self.specs[name]
+        if spec.kind == "choice":
+            assert spec.options is not None
+            if value not in spec.options:
+                raise ValueError(
+                    f"{name} must be one of {', '.join(map(repr, spec.options))}, got {value!r}."
+                )
+            return value
+        number = _number(name, value)
+        if not spec.low <= number <= spec.high:
+            raise ValueError(
+                f"{name}={value!r} is outside the control's range {spec.low:g} to {spec.high:g}; "
+                f"pass ranges={{{name!r}: (low, high)}} to widen it."
+            )
+        return round(number) if spec.kind == "int" else number
+
+    def _make_control(self, name: str, value: Any) -> widgets.ValueWidget:
+        spec = self.specs[name]
+        common: dict[str, Any] = {
+            "description": spec.label,
+            "description_allow_html": False,
+            "style": {"description_width": "10em"},
+            "layout": widgets.Layout(width="auto"),
+            "tooltip": spec.help,
+        }
+        # Reshaping controls cost most per change: they run on release, or per key press.
+        continuous = name not in ("n_neurons", "duration")
+        if spec.kind == "choice":
+            assert spec.options is not None
+            return widgets.Dropdown(
+                options=[(label, key) for key, label in spec.options.items()], value=value, **common
+            )
+        if spec.kind == "log":
+            return widgets.FloatLogSlider(
+                value=value,
+                base=10,
+                min=math.log10(spec.low),
+                max=math.log10(spec.high),
+                step=spec.step,
+                readout_format=".0f",
+                continuous_update=continuous,
+                **common,
+            )
+        if spec.kind == "int" and name == "seed":
+            return widgets.BoundedIntText(value=value, min=int(spec.low), max=int(spec.high), **common)
+        if spec.kind == "int":
+            return widgets.IntSlider(
+                value=value,
+                min=int(spec.low),
+                max=int(spec.high),
+                step=int(spec.step),
+                continuous_update=continuous,
+                **common,
+            )
+        decimals = max(0, -math.floor(math.log10(spec.step)))
+        return widgets.FloatSlider(
+            value=value,
+            min=spec.low,
+            max=spec.high,
+            step=spec.step,
+            readout_format=f".{decimals}f",
+            continuous_update=continuous,
+            **common,
+        )
+
+    def _update_enabled(self) -> None:
+        """Grey out the controls the chosen input kind does not use."""
+        kind = self.values["input_kind"]
+        for name, used in (("rate", kind == "spikes"), ("noise", kind == "noisy")):
+            if name in self.controls:
+                self.controls[name].disabled = not used
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, shown or fixed, by name."""
+        return {**self._fixed, **{name: control.value for name, control in self.controls.items()}}
+
+    # --- changes --------------------------------------------------------------------------------------
+
+    def _on_change_of(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def on_change(change: dict[str, Any]) -> None:
+            if name == "input_kind":
+                self._update_enabled()
+            self._changed()
+
+        return on_change
+
+    def _changed(self) -> None:
+        """Something changed: re-run now, unless a batch (``set``) or a run is under way (then it runs once,
+        with the latest values, when that ends)."""
+        self._pending = True
+        if self._hold or self._busy:
+            return
+        self._busy = True
+        try:
+            while self._pending:
+                self._pending = False
+                self._run()
+        finally:
+            self._busy = False
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change several controls inside ``with explorer.hold():`` and re-run once at the end."""
+        self._hold += 1
+        try:
+            yield
+        finally:
+            self._hold -= 1
+        if self._hold == 0 and self._pending:
+            self._changed()
+
+    def set(self, **values: Any) -> None:
+        """Change several controls at once; the simulation and the figure follow once, before this returns.
+
+        Values outside a control's range are clamped to it, as the widgets do; a value of the wrong kind
+        raises ``TypeError``/``ValueError`` before anything changes.
+        """
+        _check_names(values)
+        clean = {}
+        for name, value in values.items():
+            spec = self.specs[name]
+            if spec.kind == "choice":
+                clean[name] = self._checked(name, value)
+            else:
+                number = min(max(_number(name, value), spec.low), spec.high)
+                clean[name] = round(number) if spec.kind == "int" else number
+        with self.hold():
+            for name, value in clean.items():
+                if name in self.controls:
+                    self.controls[name].value = value
+                elif self._fixed[name] != value:
+                    self._fixed[name] = value
+                    self._pending = True
+
+    def reset(self) -> None:
+        """Back to the starting values (one re-run)."""
+        self.set(**self.defaults)
+
+    def _recorded(self, panel_names: Sequence[str]) -> tuple[str, ...]:
+        return tuple(q for q, panel in (("v", "voltage"), ("i", "current")) if panel in panel_names) or (
+            "v",
+            "i",
+        )
+
+    def _simulate(self, values: Mapping[str, Any]) -> Result:
+        self.simulations += 1
+        return simulate(**simulation_arguments(values, record=self._record))
+
+    def _run(self) -> None:
+        self.downloads.value = ""
+        start = time.perf_counter()
+        try:
+            result = self._simulate(self.values)
+        except (ValueError, TypeError) as error:
+            self._show_error(error)
+            return
+        except Exception as error:  # a bug, not the learner's doing: say so in the app and in the log
+            _log.exception("the explorer's simulation failed")
+            self._show_error(error, unexpected=True)
+            return
+        simulated = time.perf_counter()
+        try:
+            self.result = result
+            for panel in self.panels.values():
+                panel.update(result)
+            updated = time.perf_counter()
+            self._render()
+            self.summary.value = summary_text(result)
+        except Exception as error:
+            _log.exception("the explorer could not draw the figure")
+            self._show_error(error, unexpected=True)
+            return
+        done = time.perf_counter()
+        self._show_error(None)
+        self.timings = {
+            "simulate_ms": 1000 * (simulated - start),
+            "update_ms": 1000 * (updated - simulated),
+            "render_ms": 1000 * (done - updated),
+            "total_ms": 1000 * (done - start),
+        }
+
+    def _render(self, force: bool = False) -> None:
+        self.image.value = self._renderer.render(list(self.panels.values()), force=force)
+        self.renders += 1
+
+    def _show_error(self, error: BaseException | None, unexpected: bool = False) -> None:
+        if error is None:
+            self.error = None
+            self.message.value = ""
+            self.message.layout.display = "none"
+            return
+        text = str(error) or type(error).__name__
+        self.error = text
+        lead = "Something went wrong (please report it)" if unexpected else "These values cannot be simulated"
+        self.message.value = (
+            f'<div style="color:#a1140a;border-left:4px solid #D55E00;padding:2px 8px">'
+            f"<b>{lead}:</b> {html.escape(text)} <i>The figure still shows the last run that worked.</i></div>"
+        )
+        self.message.layout.display = "block"
+
+    def _on_reference(self, change: dict[str, Any]) -> None:
+        try:
+            reference = self.result if change["new"] else None
+            for panel in self.panels.values():
+                panel.set_reference(reference)
+            self._render()
+        except Exception as error:
+            _log.exception("the explorer could not draw the reference")
+            self._show_error(error, unexpected=True)
+
+    # --- export and display ---------------------------------------------------------------------------
+
+    def png(self) -> bytes:
+        """The figure as shown, as PNG bytes."""
+        return bytes(self.image.value)  # the widget holds a memoryview
+
+    def csv(self) -> str:
+        """The latest run as CSV text (see ``result_csv``); empty when nothing ran yet."""
+        return "" if self.result is None else result_csv(self.result, self.values)
+
+    def _make_downloads(self) -> None:
+        try:
+            links = []
+            for data, mime, filename, what in (
+                (self.png(), "image/png", "lifteach-figure.png", "figure (PNG)"),
+                (self.csv().encode(), "text/csv", "lifteach-run.csv", "spikes and traces (CSV)"),
+            ):
+                encoded = base64.b64encode(data).decode("ascii")
+                links.append(
+                    f'<a download="{filename}" href="data:{mime};base64,{encoded}" '
+                    f'style="text-decoration:underline">{what}, {len(data) / 1000:.0f} kB</a>'
+                )
+            self.downloads.value = "Download: " + " · ".join(links)
+        except Exception as error:
+            _log.exception("the explorer could not export")
+            self._show_error(error, unexpected=True)
+
+    def show(self) -> None:
+        """Display the explorer (in a notebook, the explorer as the last expression of a cell does too)."""
+        from IPython.display import display
+
+        display(self.widget)  # type: ignore[no-untyped-call]  # IPython is unannotated
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close every widget of the explorer (frees them in the kernel and removes them from the page)."""
+        for widget in (
+            *self.controls.values(),
+            self._controls_box,
+            self.message,
+            self.image,
+            *self._footer.children,
+            self._footer,
+            self.downloads,
+            self.widget,
+        ):
+            widget.close()
