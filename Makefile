@@ -51,8 +51,9 @@ refresh-notebooks: $(STAMP)
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
 		$(NOTEBOOK_SOURCES:.md=.ipynb)
 
-benchmark: $(STAMP)
+benchmark: $(STAMP) chromium
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_app.py
 
 clean:
 	rm -rf $(VENV)
