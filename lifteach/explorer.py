@@ -466,7 +466,7 @@ class _BlitRenderer:
         return self.encode()
 
     def _needs_layout(self, panels: Sequence[plot.Panel]) -> bool:
-        """True when texts or legends changed, or tick labels grew (or shrank by more than a character)."""
+        """True when texts or legends changed, or tick labels grew (or shrank by more than two characters)."""
         if self._layout_key is None:
             return True
         texts, lengths = zip(*(_layout_key(panel) for panel in panels), strict=True)
@@ -474,7 +474,7 @@ class _BlitRenderer:
         if texts != laid_texts or len(lengths) != len(laid_lengths):
             return True
         return any(
-            not laid - 1 <= now <= laid
+            not laid - 2 <= now <= laid
             for now_pair, laid_pair in zip(lengths, laid_lengths, strict=True)
             for now, laid in zip(now_pair, laid_pair, strict=True)
         )

@@ -342,8 +342,10 @@ class TracePanel(Panel):
         if self.quantity == "v" and v_th is not None:
             high = base + _nice_ceiling((max(v_th, high_data) - base) * 1.3)
         else:
-            high = base + _nice_ceiling((high_data - base) * 1.1) if high_data > base else base + 1.0
-        low = base - (_nice_ceiling((base - low_data) * 1.1) if low_data < base else 0.05 * (high - base))
+            high = base + _nice_ceiling((high_data - base) * 1.1, _COARSE) if high_data > base else base + 1.0
+        low = base - (
+            _nice_ceiling((base - low_data) * 1.1, _COARSE) if low_data < base else 0.05 * (high - base)
+        )
         mark_top = high - 0.04 * (high - low)
         for j in range(count):
             assert traces is not None

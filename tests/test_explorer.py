@@ -454,7 +454,7 @@ def _rss_mb() -> float:
 
 def test_500_updates_leak_no_figures_artists_or_memory() -> None:
     app = Explorer(figsize=(6, 3.5), dpi=50, n_neurons=300, duration=100)
-    for change in range(40):  # warm up caches and allocator pools
+    for change in range(20):  # warm up caches and allocator pools
         app.set(seed=change % 5)
     gc.collect()
     figures = _live_figures()
