@@ -1,0 +1,249 @@
+"""A classroom on one server: 10 browser sessions on one ``lifteach app``, each moving a slider 20 times.
+
+What it checks (exit status 1 if any fails):
+- every session gets every update: after each round of key presses every page shows a new figure, and at the
+  end each page's threshold reads the value its presses lead to and its summary is the one a simulation at
+  the page's values gives;
+- no kernel dies (Voila reports none, and every session's kernel lives until its page closes);
+- kernels of closed pages are shut down and the server's memory comes back.
+
+What it reports: slider-to-image latency (median, 95th percentile) under that load, the server's peak
+memory (Voila and all its kernels), the memory of one app kernel once interactive, and the memory after the
+pages closed. Bounded: loopback only, a fixed number of sessions and changes, a timeout on every wait.
+
+Run: ``.venv/bin/python benchmarks/load_test.py`` (or ``make load-test``); ``--sessions`` and ``--changes``
+change the load. tests/load/test_classroom.py runs it in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+
+import psutil
+from appserver import RunningApp, running
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SLIDER = ".lifteach-control-v_th [role=slider]"
+OPEN_TIMEOUT_MS = 240_000  # ten kernels importing torch at once on two cores
+CHANGE_TIMEOUT_MS = 60_000
+SHUTDOWN_TIMEOUT_S = 90.0
+
+# Records in the page when the figure's image changes and when the new one has been painted.
+INSTRUMENT = """
+() => {
+  window.__shown = [];
+  const img = document.querySelector('.lifteach-figure');
+  new MutationObserver(() => {
+    img.decode().then(() => requestAnimationFrame(() => window.__shown.push(performance.now())));
+  }).observe(img, {attributes: true, attributeFilter: ['src']});
+  window.__pressed = [];
+  document.querySelector('.lifteach-control-v_th [role=slider]')
+    .addEventListener('keydown', () => window.__pressed.push(performance.now()), true);
+}
+"""
+
+
+@dataclass
+class Report:
+    sessions: int
+    changes: int
+    latencies_s: list[float] = field(default_factory=list)
+    peak_server_mb: float = 0.0
+    idle_server_mb: float = 0.0
+    kernel_mb: list[float] = field(default_factory=list)
+    after_close_mb: float = 0.0
+    kernels_after_close: int = 0
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def table(self) -> str:
+        def pct(q: float) -> float:
+            ordered = sorted(self.latencies_s)
+            return 1000 * ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+        lines = [
+            "| measure | value |",
+            "| --- | ---: |",
+            f"| sessions x slider changes | {self.sessions} x {self.changes} |",
+            f"| updates received / expected | {len(self.latencies_s)} / {self.sessions * self.changes} |",
+            f"| slider -> new image, median | {pct(0.5):.0f} ms |",
+            f"| slider -> new image, 95th percentile | {pct(0.95):.0f} ms |",
+            f"| server memory before the class (Voila + preheated kernel) | {self.idle_server_mb:.0f} MB |",
+            f"| server memory, peak (Voila + all kernels) | {self.peak_server_mb:.0f} MB |",
+            f"| one app kernel once interactive (median RSS) | {statistics.median(self.kernel_mb):.0f} MB |",
+            f"| server memory after the pages closed | {self.after_close_mb:.0f} MB |",
+            f"| kernels left after the pages closed | {self.kernels_after_close} |",
+            f"| whole run | {self.seconds:.0f} s |",
+        ]
+        return "\n".join(lines)
+
+
+def _kernels(server: RunningApp) -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+def _server_mb(server: RunningApp) -> float:
+    total = 0
+    root = psutil.Process(server.process.pid)
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):  # a kernel may end while we look
+            total += process.memory_info().rss
+    return total / 1e6
+
+
+class _MemoryWatch(threading.Thread):
+    """Samples the server's memory twice a second and keeps the peak."""
+
+    def __init__(self, server: RunningApp) -> None:
+        super().__init__(daemon=True)
+        self.server, self.peak, self.stopped = server, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            self.peak = max(self.peak, _server_mb(self.server))
+
+
+def _open_all(server: RunningApp, browser: object, sessions: int) -> list[Page]:
+    pages = []
+    for _ in range(sessions):  # every page starts loading before any is waited for: a class arriving
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto(server.url, wait_until="commit", timeout=OPEN_TIMEOUT_MS)
+        pages.append(page)
+    for page in pages:
+        page.locator(SLIDER).wait_for(state="visible", timeout=OPEN_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => { const s = document.querySelector('.lifteach-summary'); return s && s.textContent.trim(); }",
+            timeout=OPEN_TIMEOUT_MS,
+        )
+        page.evaluate(INSTRUMENT)
+    return pages
+
+
+def _threshold_shown(page: Page) -> float:
+    return float(page.locator(".lifteach-control-v_th .widget-readout").inner_text())
+
+
+def run(sessions: int = 10, changes: int = 20) -> Report:
+    """Run the classroom against a fresh ``lifteach app`` and return what was measured and what failed."""
+    from apppage import expected_summary, page_values
+
+    from lifteach.explorer import CONTROLS
+
+    report = Report(sessions=sessions, changes=changes)
+    started = time.monotonic()
+    command = [
+        sys.executable,
+        "-m",
+        "lifteach",
+        "app",
+        "--no-browser",
+        "--show-tracebacks",
+        "--port",
+        "{port}",
+    ]
+    with running(command) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        time.sleep(5)  # let the preheated kernel finish its imports before the baseline is read
+        report.idle_server_mb = _server_mb(server)
+        watch = _MemoryWatch(server)
+        watch.start()
+        try:
+            pages = _open_all(server, browser, sessions)
+            report.kernel_mb = [kernel.memory_info().rss / 1e6 for kernel in _kernels(server)]
+            kernel_pids = {kernel.pid for kernel in _kernels(server)}
+            start_values = [_threshold_shown(page) for page in pages]
+            for page in pages:
+                page.locator(SLIDER).focus()
+            for round_index in range(changes):
+                for page in pages:  # all sessions press before any is waited for
+                    page.keyboard.press("ArrowRight")
+                for number, page in enumerate(pages):
+                    try:
+                        page.wait_for_function(
+                            f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS
+                        )
+                    except Exception as error:
+                        report.failures.append(
+                            f"session {number} got no image for change {round_index + 1}: {error}"
+                        )
+                        continue
+                    pressed = page.evaluate(f"() => window.__pressed[{round_index}]")
+                    shown = page.evaluate(f"() => window.__shown[{round_index}]")
+                    report.latencies_s.append((shown - pressed) / 1000.0)
+            for number, page in enumerate(pages):
+                expected_threshold = round(start_values[number] + changes * CONTROLS["v_th"].step, 2)
+                if abs(_threshold_shown(page) - expected_threshold) > 1e-9:
+                    report.failures.append(
+                        f"session {number} shows v_th {_threshold_shown(page)}, expected {expected_threshold}"
+                    )
+                summary = page.locator(".lifteach-summary").inner_text().strip()
+                if summary != expected_summary(page_values(page)):
+                    report.failures.append(f"session {number}'s summary does not match its values: {summary}")
+            alive = {kernel.pid for kernel in _kernels(server)}
+            if not kernel_pids <= alive:
+                report.failures.append(f"{len(kernel_pids - alive)} kernel(s) died during the class")
+            for page in pages:
+                context = page.context
+                page.close(run_before_unload=True)
+                context.close()
+            deadline = time.monotonic() + SHUTDOWN_TIMEOUT_S
+            while time.monotonic() < deadline and len(_kernels(server)) > 1:
+                time.sleep(1)
+            time.sleep(2)
+            report.kernels_after_close = len(_kernels(server))
+            report.after_close_mb = _server_mb(server)
+        finally:
+            watch.stopped.set()
+            watch.join()
+            report.peak_server_mb = watch.peak
+            browser.close()
+        if report.kernels_after_close > 1:  # the preheated kernel waiting for the next visitor may stay
+            report.failures.append(f"{report.kernels_after_close} kernels still run after every page closed")
+        for word in ("Kernel died", "restarting", "Traceback"):
+            if word in server.output:
+                report.failures.append(f"the server reported {word!r}:\n{server.output[-2000:]}")
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sessions", type=int, default=10, help="browser sessions at once (default 10)")
+    parser.add_argument("--changes", type=int, default=20, help="slider changes per session (default 20)")
+    args = parser.parse_args(argv)
+    report = run(args.sessions, args.changes)
+    print(report.table())
+    for failure in report.failures:
+        print("FAILED:", failure)
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
