@@ -13,9 +13,10 @@ controls to it: one change runs one simulation, hands the result to every panel 
 and renders the figure once, as a PNG in an ``ipywidgets.Image`` (no front-end extension or CDN needed, so it
 works the same in JupyterLab, Notebook 7 and Voila).
 
-Speed: the figure is drawn in full only when something besides the data changed (axis limits, notes); the
-usual change restores a cached background and draws just the changed artists on it (blitting), then encodes
-the PNG. While a slider is dragged, ipywidgets' front end keeps at most one change in flight and sends only the
+Speed: the usual change restores a cached background and draws just the changed artists on it (blitting),
+then encodes the PNG; a panel whose limits changed has its own part of the figure redrawn, and the whole figure
+is drawn (and laid out) again only when titles, legends or the length of tick labels change. A change of the
+neuron's parameters reuses the previous input. While a slider is dragged, ipywidgets' front end keeps at most one change in flight and sends only the
 latest value once the kernel is free again, so changes never queue up: the latest value wins.
 """
 
@@ -83,7 +84,7 @@ TRACED_NEURONS = 3
 
 @dataclass(frozen=True)
 class ControlSpec:
-    """One control: its label, default, range (``low``..``high`` in ``step``\\ s) and kind.
+    """One control: its label, default, range (``low`` to ``high`` in steps of ``step``) and kind.
 
     ``kind`` is ``"float"``, ``"int"``, ``"log"`` (a float slider on a log scale, e.g. neuron counts) or
     ``"choice"`` (``options``: value -> label).
@@ -232,8 +233,11 @@ def simulation_arguments(
             ``n_neurons`` a count (a float is rounded), ``seed`` an int, ``input_kind`` one of ``INPUT_KINDS``.
             ``scale`` and ``noise`` are in multiples of the default neuron's rheobase at this dt (0.2 per
             step at 1 ms: the weakest constant input that makes a neuron with ``v_th = 1`` fire). ``scale``
-            is the current of a constant or step input (the step switches on after a fifth of the run),
-            the mean of a noisy input, and the jump each Bernoulli input spike gives the current.
+            is the input per step of a constant or step current (the step switches on after a fifth of the
+            run) and the mean of a noisy one (``noise`` its standard deviation per step). For Bernoulli
+            spikes it is the jump each input spike gives the current, in multiples of 0.2 (the rheobase at
+            1 ms) whatever dt: a spike's effect does not depend on the time step, a current's per-step
+            input does.
         record: traces to keep (``"v"``, ``"i"``).
         traced_neurons: how many neurons' traces to keep (the first ones).
         input: the input these values make, if already at hand (from a call whose ``input_settings`` were
@@ -281,7 +285,8 @@ def simulation_arguments(
         v_th=_number("v_th", merged["v_th"]),
     )
     unit = rheobase(LIFParameters(), dt)
-    amplitude = _number("scale", merged["scale"]) * unit
+    scale = _number("scale", merged["scale"])
+    amplitude = scale * unit
     seed = merged["seed"]
     if isinstance(seed, float) and seed.is_integer():
         seed = int(seed)
@@ -294,7 +299,8 @@ def simulation_arguments(
         x = input
     elif kind == "spikes":
         rate = _number("rate", merged["rate"])
-        x = inputs.poisson_spikes(rate, steps, n_neurons, dt, seed).float().mul_(amplitude)
+        weight = scale * rheobase(LIFParameters(), 1e-3)
+        x = inputs.poisson_spikes(rate, steps, n_neurons, dt, seed).float().mul_(weight)
     elif kind == "constant":
         # One column broadcast to every neuron: no memory per neuron for an input they all share.
         x = inputs.constant_current(amplitude, steps).expand(steps, n_neurons)

@@ -692,19 +692,21 @@ class HistogramPanel(Panel):
             self._integer_ticks = whole
             self._background_changed()
         high_x, high_y = float(edges[-1]), float(counts.max())
-        low_x = float(edges[0])
+        low_x, neurons = float(edges[0]), float(counts.sum())
         if self.reference is not None:
             ref_counts, ref_edges = self.ghost_bars.get_data()[:2]
             high_x = max(high_x, float(ref_edges[-1]))
             low_x = min(low_x, float(ref_edges[0]))
             high_y = max(high_y, float(np.max(ref_counts)))
+            neurons = max(neurons, float(np.sum(ref_counts)))
         if low_x >= -0.5:
             # At least 0 to 5: small counts fluctuate most, and their axis should not move with them.
             _set_xlim(self.ax, -0.5, -0.5 + max(5.0, _nice_ceiling(high_x + 0.5, _COARSE)))
         else:
             span = _nice_ceiling(high_x - low_x, _COARSE)
             _set_xlim(self.ax, low_x - 0.05 * span, low_x + 1.05 * span)
-        _set_ylim(self.ax, 0.0, _nice_ceiling(high_y * 1.1, _COARSE))
+        # No bar can be taller than the number of neurons: above that, the axis would only waste space.
+        _set_ylim(self.ax, 0.0, min(_nice_ceiling(high_y * 1.1, _COARSE), max(1.0, neurons * 1.05)))
 
     def _draw_reference(self) -> None:
         ref = self.reference

@@ -26,6 +26,7 @@ from lifteach.explorer import (
     DEFAULT_CONTROLS,
     MAX_NEURON_STEPS,
     Explorer,
+    input_settings,
     simulation_arguments,
     summary_text,
 )
@@ -82,6 +83,31 @@ def test_scale_is_in_multiples_of_the_default_neurons_rheobase() -> None:
     ]
     assert float(noisy.mean()) == pytest.approx(unit, abs=0.005)
     assert float(noisy.std()) == pytest.approx(2 * unit, rel=0.01)
+
+
+def test_a_current_means_the_same_at_any_time_step_and_so_does_an_input_spike() -> None:
+    for dt in (0.1, 0.5, 1.0):
+        constant = simulation_arguments({"input_kind": "constant", "scale": 2.0, "dt": dt, "duration": 50})
+        # Under constant input x the current settles at x / (dt * tau_syn_inv): the same for every dt.
+        settled = float(constant["input"][0, 0]) / (constant["dt"] * constant["p"].tau_syn_inv)
+        assert settled == pytest.approx(2.0)
+        spikes = simulation_arguments({"scale": 2.0, "rate": 400.0, "dt": dt, "duration": 50})["input"]
+        assert float(spikes.max()) == pytest.approx(0.4)
+
+
+def test_changing_only_the_neuron_reuses_the_input(explorer: Explorer) -> None:
+    first = explorer.result
+    assert first is not None
+    explorer.set(v_th=0.4, tau_mem=12.0, tau_syn=6.0)
+    assert explorer.result is not None and explorer.result.input is first.input
+    fresh = simulate(**simulation_arguments(explorer.values, record=("v",)))
+    assert torch.equal(explorer.result.spikes, fresh.spikes)
+    explorer.set(seed=1)
+    assert explorer.result.input is not first.input
+    assert input_settings({"v_th": 2.0}) == input_settings({}) != input_settings({"seed": 1})
+    assert input_settings({"input_kind": "constant", "seed": 1}) == input_settings({"input_kind": "constant"})
+    with pytest.raises(ValueError, match=r"shape \(1000, 1000\)"):
+        simulation_arguments({}, input=torch.zeros(10, 10))
 
 
 def test_the_seed_reproduces_the_input_and_leaves_global_random_state_alone() -> None:
