@@ -511,15 +511,15 @@ class _BlitRenderer:
         self.last_draw = "partial"
 
     def encode(self) -> bytes:
-        """The canvas as PNG bytes; see ``png_bytes``."""
-        return png_bytes(np.asarray(self.canvas.buffer_rgba()))
+        """The canvas as PNG bytes; see ``_png_bytes``."""
+        return _png_bytes(np.asarray(self.canvas.buffer_rgba()))
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_bytes(rgba: np.ndarray) -> bytes:
+def _png_bytes(rgba: np.ndarray) -> bytes:
     """An opaque ``(height, width, 4)`` uint8 image as PNG bytes: RGB, rows unfiltered, zlib level 1.
 
     Encoding is on the clock of every change: this takes half the time of Pillow's PNG writer (which tries
