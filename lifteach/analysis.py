@@ -35,7 +35,8 @@ def _result(result: object) -> Result:
 
 def spike_counts(result: Result) -> torch.Tensor:
     """Number of spikes of each neuron over the whole run, shape ``(neurons,)`` (int64)."""
-    return _result(result).spikes.sum(0)
+    # numpy counts bools several times faster than torch's sum over a dimension.
+    return torch.from_numpy(np.count_nonzero(_result(result).spikes.cpu().numpy(), axis=0).astype(np.int64))
 
 
 def firing_rates(result: Result) -> torch.Tensor:
@@ -86,7 +87,7 @@ def population_rate(result: Result, bin_width: float = 0.01) -> tuple[np.ndarray
     result = _result(result)
     bin_width = _checks.positive_number("bin_width", bin_width, "s")
     steps_per_bin = max(1, round(bin_width / result.dt))
-    per_step = result.spikes.sum(1).double().numpy()
+    per_step = np.count_nonzero(result.spikes.cpu().numpy(), axis=1).astype(float)
     starts = np.arange(0, result.n_steps, steps_per_bin)
     counts = np.add.reduceat(per_step, starts)
     lengths = np.diff(np.append(starts, result.n_steps)) * result.dt

@@ -46,6 +46,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.spines import Spine
 
 from lifteach import inputs, plot
+from lifteach._threads import one_thread
 from lifteach.analysis import rheobase
 from lifteach.lif import LIFParameters
 from lifteach.simulate import Result, simulate
@@ -359,25 +360,6 @@ def result_csv(result: Result, settings: Mapping[str, object] | None = None) -> 
             values = traces[:, column].tolist()
             lines.extend(f"{name},{neuron},{t},{value:.9g}" for t, value in zip(times, values, strict=True))
     return "\n".join(lines) + "\n"
-
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one intra-op thread during a change, then restore the learner's setting.
-
-    A change is many small operations (the core does the same for its loop): on a shared machine, splitting
-    each across two threads makes it wait for a second thread that is often not scheduled (measured here:
-    making the default input took 8 ms on two threads and 3 ms on one).
-    """
-    threads = torch.get_num_threads()
-    if threads == 1:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 # --- rendering ------------------------------------------------------------------------------------------
@@ -743,7 +725,7 @@ class Explorer:
         values = self.values
         first: Result | None
         try:
-            with _one_thread():
+            with one_thread():
                 first = self._simulate(values)
         except (ValueError, TypeError) as error:
             first = None
@@ -962,7 +944,7 @@ class Explorer:
         return simulate(**arguments)
 
     def _run(self) -> None:
-        with _one_thread():
+        with one_thread():
             self._run_on_one_thread()
 
     def _run_on_one_thread(self) -> None:

@@ -23,14 +23,13 @@ against Norse runs unchanged. One forward Euler step is, in this order::
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import torch
 
 from lifteach import _checks, _memory
+from lifteach._threads import one_thread
 
 __all__ = ["LIF", "LIFParameters", "LIFState", "check_parameters", "lif_integrate", "lif_step"]
 
@@ -266,30 +265,10 @@ def lif_integrate(
     if _needs_graph(x, state, q) and not bool_spikes:
         outcome = _integrate_with_graph(x, p.method, q, dt, state, record, record_neurons)
     else:
-        with torch.no_grad(), _one_thread():
+        with torch.no_grad(), one_thread():
             outcome = _integrate_fast(x, q, dt, state, record, record_neurons, float_spikes=not bool_spikes)
     _check_no_overflow(outcome[1], x)
     return outcome
-
-
-@contextlib.contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch's operations on one intra-op thread for a while, then restore the learner's setting.
-
-    The fast loop issues thousands of small operations; splitting each across threads costs a
-    synchronisation per operation, and on a shared machine (Binder, CI) a worker thread that is not
-    scheduled stalls every one of them: measured on 2 busy cores, 1000 x 1000 took 127 ms on 2 threads
-    and 17 ms on one, and 100,000 neurons x 1000 steps 2.8 s against 0.4 s. Idle, one thread was as fast.
-    """
-    threads = torch.get_num_threads()
-    if threads == 1:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _check_no_overflow(final: LIFState, x: torch.Tensor) -> None:

@@ -828,14 +828,8 @@ class RatePanel(Panel):
         """``(rate in Hz per bin, bin edges in ms)``: the numbers of ``analysis.population_rate``."""
 
         def compute() -> tuple[np.ndarray, np.ndarray]:
-            # As analysis.population_rate, but counting with numpy (torch's bool sums are slow here).
-            steps_per_bin = max(1, round(self.bin_width / result.dt))
-            per_step = np.count_nonzero(result.spikes.numpy(), axis=1).astype(float)
-            starts = np.arange(0, result.n_steps, steps_per_bin)
-            counts = np.add.reduceat(per_step, starts)
-            lengths = np.diff(np.append(starts, result.n_steps)) * result.dt
-            edges = np.append(starts, result.n_steps) * (result.dt * 1000.0)
-            return counts / (lengths * result.n_neurons), edges
+            starts_ms, rate = analysis.population_rate(result, self.bin_width)
+            return rate, np.append(starts_ms, result.n_steps * result.dt * 1000.0)
 
         return _shared(result, f"population_rate/{self.bin_width}", compute)
 
