@@ -697,7 +697,7 @@ class Explorer:
         # only re-runs the neurons (making 100,000 neurons' input costs more than simulating them).
         self._input: tuple[tuple[object, ...], torch.Tensor] | None = None
 
-        self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 0 8px"))
+        self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 4px 8px"))
         self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
         self.reset_button = widgets.Button(
@@ -755,17 +755,16 @@ class Explorer:
         self._controls_box = widgets.GridBox(
             list(self.controls.values()),
             layout=widgets.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))", grid_gap="2px 12px"
+                grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))", grid_gap="2px 12px"
             ),
         )
-        self._footer = widgets.HBox(
-            [self.reset_button, self.keep_reference, self.export_button, self.summary]
-        )
+        self._footer = widgets.HBox([self.reset_button, self.keep_reference, self.export_button])
         self.widget = widgets.VBox(
             [
                 self._controls_box,
                 self.message,
                 self.image,
+                self.summary,  # a line of its own: beside the buttons, a long summary was cut off
                 self._footer,
                 self.downloads,
             ],
@@ -811,7 +810,7 @@ class Explorer:
         common: dict[str, Any] = {
             "description": spec.label,
             "description_allow_html": False,
-            "style": {"description_width": "10em"},
+            "style": {"description_width": "12.5em"},  # the longest label, "input scale (× rheobase)"
             "layout": widgets.Layout(width="auto"),
             "tooltip": spec.help,
         }
