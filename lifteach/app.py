@@ -313,10 +313,30 @@ def query_string() -> str:
     waits for the request.
     """
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        _wait_for_visitor()
     return os.environ.get("QUERY_STRING", "")
+
+
+def _wait_for_visitor() -> None:
+    """Block until Voila gives this preheated kernel a visitor, then put the request's details in the environment.
+
+    This is what ``voila.utils.wait_for_request`` does, but importing that module loads Voila's server side
+    into every kernel (44 MB each); Voila's side of it is one JSON message on the websocket
+    ``voila/query/<kernel id>``, which the small ``websockets`` client (a Voila dependency) reads here.
+    """
+    import json
+
+    from websockets.sync.client import connect
+
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", str(DEFAULT_PORT))
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    url = f"{protocol}://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
+    with connect(url, open_timeout=10) as connection:
+        request = connection.recv()  # no timeout: a preheated kernel waits as long as it takes
+    for key, value in json.loads(request).items():
+        os.environ[key] = str(value)
 
 
 def _convert(name: str, text: str, spec: Any) -> object:
