@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
 SLIDER = ".lifteach-control-v_th [role=slider]"
 OPEN_TIMEOUT_MS = 240_000  # ten kernels importing torch at once on two cores
 CHANGE_TIMEOUT_MS = 60_000
+CULL_AFTER_S = 15
 SHUTDOWN_TIMEOUT_S = 90.0
 
 # Records in the page when the figure's image changes and when the new one has been painted.

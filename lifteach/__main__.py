@@ -19,6 +19,18 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the time must be a whole number of seconds, got {text!r}"
+        ) from None
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"the time must be at least 1 s, got {seconds}")
+    return seconds
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lifteach", description="A teaching toolkit for leaky integrate-and-fire neurons."
@@ -52,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
         help="keep one kernel warmed up (torch and the explorer imported) for the next visitor, so that the "
         "page opens in about half the time; --no-preheat saves that kernel's memory (default: --preheat)",
     )
+    serve.add_argument(
+        "--cull-after",
+        type=_seconds,
+        default=app.CULL_IDLE_SECONDS,
+        metavar="SECONDS",
+        help="shut down a kernel whose page has closed after it idled this long, to free its memory "
+        f"(default {app.CULL_IDLE_SECONDS} s)",
+    )
     return parser
 
 
@@ -65,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             open_browser=not args.no_browser,
             show_tracebacks=args.show_tracebacks,
             preheat=args.preheat,
+            cull_idle_seconds=args.cull_after,
         )
     raise AssertionError(f"unknown command {args.command!r}")  # argparse refuses unknown commands first
 

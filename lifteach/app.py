@@ -44,8 +44,9 @@ __all__ = [
 DEFAULT_IP = "127.0.0.1"
 DEFAULT_PORT = 8866
 
-CULL_IDLE_SECONDS = 1800
-"""A kernel whose page has been idle this long (s) is shut down: a closed laptop must not hold ~300 MB."""
+CULL_IDLE_SECONDS = 600
+"""A kernel that no page is connected to is shut down after this long idle (s): a closed page or a class that
+has left must not hold ~300 MB per learner. Ten minutes let a laptop that slept briefly come back to its page."""
 
 _STARTUP_TIMEOUT = 60.0
 """Seconds to wait for Voila to listen before giving up."""
@@ -194,6 +195,7 @@ def serve(
     preheat: bool = True,
     notebook: Path | str | None = None,
     extra_args: Sequence[str] = (),
+    cull_idle_seconds: int = CULL_IDLE_SECONDS,
 ) -> int:
     """Serve the explorer app until Ctrl-C; returns the exit status (0 after Ctrl-C).
 
@@ -217,7 +219,18 @@ def serve(
             flush=True,
         )
         return 1
-    command = [*voila_command(notebook, ip, port, show_tracebacks, preheat), *extra_args]
+    command = [
+        *voila_command(
+            notebook,
+            ip,
+            port,
+            show_tracebacks,
+            preheat,
+            cull_idle_seconds=cull_idle_seconds,
+            cull_interval_seconds=max(1, min(60, cull_idle_seconds // 2)),  # look often enough to honour it
+        ),
+        *extra_args,
+    ]
     env = dict(os.environ)
     if preheat and ip not in ("", "0.0.0.0", "::", "localhost"):
         # A preheated kernel asks Voila for the page's address on this interface (default: 127.0.0.1).
