@@ -455,7 +455,15 @@ def explorer_app(query: str | None = None, **options: Any) -> ExplorerApp:
 
     from lifteach.explorer import CONTROLS, Explorer
 
-    values, notices = query_values(query_string() if query is None else query, CONTROLS)
+    unread: list[str] = []
+    if query is None:
+        try:
+            query = query_string()
+        except Exception as error:  # a preheated kernel that cannot reach Voila must still show the app
+            query = ""
+            unread.append(f"the page address could not be read ({type(error).__name__}: {error})")
+    values, notices = query_values(query, CONTROLS)
+    notices = unread + notices
     try:
         explorer = Explorer(**{**options, **values})
     except (TypeError, ValueError) as error:  # a combination the explorer refuses as a whole

@@ -17,6 +17,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 from browser.appserver import free_port, running
@@ -282,3 +283,36 @@ def test_idle_kernels_are_culled(tmp_path: Path) -> None:
         while kernels(server.process.pid) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert kernels(server.process.pid) == 0, server.output
+
+
+@pytest.mark.parametrize("show_tracebacks", [False, True])
+def test_a_failing_cell_is_visible_in_the_page(tmp_path: Path, show_tracebacks: bool) -> None:
+    """The positive control of the browser tests' error checks: a failing cell must show in the page."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("raise ValueError('a broken cell')")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(notebook, path)
+    command = app.voila_command(path, port=0, show_tracebacks=show_tracebacks)
+    command = ["--port={port}" if part == "--port=0" else part for part in command]
+    with running(command, ready_line=None) as server:
+        page = server.fetch()
+    if show_tracebacks:
+        assert "Traceback" in page
+        assert "a broken cell" in page
+    else:
+        assert "There was an error when executing cell" in page
+        assert "a broken cell" not in page
+
+
+def test_a_preheated_kernel_that_cannot_reach_voila_still_shows_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", str(free_port()))  # nothing listens there
+    monkeypatch.setenv("VOILA_KERNEL_ID", "00000000-0000-0000-0000-000000000000")
+    shown = app.explorer_app()
+    assert shown.explorer.values["v_th"] == CONTROLS["v_th"].default
+    assert len(shown.notices) == 1
+    assert "the page address could not be read" in shown.notices[0]
+    shown.explorer.close()
