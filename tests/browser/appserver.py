@@ -40,10 +40,20 @@ class RunningApp:
     def output(self) -> str:
         return "".join(self.lines)
 
-    def fetch(self, path: str = "", timeout: float = 120.0) -> str:
-        """GET ``url + path`` and return the page; Voila sends it once every cell has run."""
-        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=timeout) as response:
-            return str(response.read().decode("utf-8"))
+    def fetch(self, path: str = "", timeout: float = 180.0) -> str:
+        """GET ``url + path`` and return the page; Voila sends it once every cell has run.
+
+        Voila keeps a slow page's connection alive with heartbeats, so a read never times out by itself:
+        ``timeout`` bounds the whole page.
+        """
+        deadline = time.monotonic() + timeout
+        parts = []
+        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=30) as response:
+            while chunk := response.read1(65536):
+                parts.append(chunk)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.url + path} did not finish within {timeout} s:\n{self.output}")
+        return b"".join(parts).decode("utf-8")
 
 
 def _pump(stream: object, lines: list[str]) -> None:
