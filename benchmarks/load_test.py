@@ -166,6 +166,9 @@ def run(sessions: int = 10, changes: int = 20) -> Report:
         "--show-tracebacks",
         "--port",
         "{port}",
+        # Kernels of closed pages are culled after this much idle time; the default (10 min) is too long here.
+        "--cull-after",
+        str(CULL_AFTER_S),
     ]
     with running(command) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -223,6 +226,11 @@ def run(sessions: int = 10, changes: int = 20) -> Report:
             watch.join()
             report.peak_server_mb = watch.peak
             browser.close()
+        if report.after_close_mb > 1.25 * report.idle_server_mb:
+            report.failures.append(
+                f"memory did not come back: {report.after_close_mb:.0f} MB after the class, "
+                f"{report.idle_server_mb:.0f} MB before it"
+            )
         if report.kernels_after_close > 1:  # the preheated kernel waiting for the next visitor may stay
             report.failures.append(f"{report.kernels_after_close} kernels still run after every page closed")
         for word in ("Kernel died", "restarting", "Traceback"):
