@@ -69,6 +69,7 @@ class Report:
     peak_server_mb: float = 0.0
     idle_server_mb: float = 0.0
     kernel_mb: list[float] = field(default_factory=list)
+    kernel_pss_mb: list[float] = field(default_factory=list)
     after_close_mb: float = 0.0
     kernels_after_close: int = 0
     failures: list[str] = field(default_factory=list)
@@ -86,10 +87,11 @@ class Report:
             f"| updates received / expected | {len(self.latencies_s)} / {self.sessions * self.changes} |",
             f"| slider -> new image, median | {pct(0.5):.0f} ms |",
             f"| slider -> new image, 95th percentile | {pct(0.95):.0f} ms |",
-            f"| server memory before the class (Voila + preheated kernel) | {self.idle_server_mb:.0f} MB |",
-            f"| server memory, peak (Voila + all kernels) | {self.peak_server_mb:.0f} MB |",
+            f"| server memory before the class (Voila + preheated kernel, PSS) | {self.idle_server_mb:.0f} MB |",
+            f"| server memory, peak (Voila + all kernels, PSS) | {self.peak_server_mb:.0f} MB |",
             f"| one app kernel once interactive (median RSS) | {statistics.median(self.kernel_mb):.0f} MB |",
-            f"| server memory after the pages closed | {self.after_close_mb:.0f} MB |",
+            f"| one app kernel once interactive (median PSS) | {statistics.median(self.kernel_pss_mb):.0f} MB |",
+            f"| server memory after the pages closed (PSS) | {self.after_close_mb:.0f} MB |",
             f"| kernels left after the pages closed | {self.kernels_after_close} |",
             f"| whole run | {self.seconds:.0f} s |",
         ]
@@ -108,11 +110,16 @@ def _kernels(server: RunningApp) -> list[psutil.Process]:
 
 
 def _server_mb(server: RunningApp) -> float:
+    """Memory of Voila and its kernels in MB, as proportional set size (PSS).
+
+    RSS would count the shared libraries every kernel maps (torch alone is ~80 MB of them) once per kernel;
+    PSS shares them out, so the sum is what the machine really gives the server.
+    """
     total = 0
     root = psutil.Process(server.process.pid)
     for process in [root, *root.children(recursive=True)]:
         with contextlib.suppress(psutil.NoSuchProcess):  # a kernel may end while we look
-            total += process.memory_info().rss
+            total += process.memory_full_info().pss
     return total / 1e6
 
 
@@ -179,6 +186,7 @@ def run(sessions: int = 10, changes: int = 20) -> Report:
         try:
             pages = _open_all(server, browser, sessions)
             report.kernel_mb = [kernel.memory_info().rss / 1e6 for kernel in _kernels(server)]
+            report.kernel_pss_mb = [kernel.memory_full_info().pss / 1e6 for kernel in _kernels(server)]
             kernel_pids = {kernel.pid for kernel in _kernels(server)}
             start_values = [_threshold_shown(page) for page in pages]
             for page in pages:
