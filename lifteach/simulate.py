@@ -20,8 +20,9 @@ __all__ = ["DEFAULT_RECORDED", "MEMORY_BUDGET_BYTES", "Result", "simulate"]
 DEFAULT_RECORDED = 10
 """How many neurons' traces ``simulate`` keeps when ``record_neurons`` is not given."""
 
-MEMORY_BUDGET_BYTES = 2 * 1024**3
-"""Largest memory a ``simulate`` call may ask for (spikes plus recorded traces); larger runs are refused."""
+MEMORY_BUDGET_BYTES = 1024**3
+"""Largest memory a ``simulate`` call may ask for (spikes plus recorded traces, 1 GiB); larger runs are refused
+before they start. Binder gives 1-2 GB per user; pass ``memory_budget=`` to allow more on a bigger machine."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def simulate(
         raise ValueError(
             f"this run would need {needed / 1e6:.0f} MB ({steps} steps x {n_neurons} neurons of spikes"
             f" plus {len(record)} trace(s) of {len(neurons)} neurons), more than the budget of "
-            f"{budget / 1e6:.0f} MB; use fewer neurons, a shorter duration or fewer recorded neurons."
+            f"{budget / 1e6:.0f} MB; use fewer neurons, a shorter duration or fewer recorded neurons "
+            "(or raise memory_budget if this machine has the memory)."
         )
     everyone = len(neurons) == n_neurons and torch.equal(neurons, torch.arange(n_neurons))
     spikes, final, traces = lif_integrate(
