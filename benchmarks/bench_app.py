@@ -91,7 +91,11 @@ def _kernels_settled(server: RunningApp, timeout: float = 120.0) -> None:
     while quiet < 4 and time.monotonic() < deadline:
         time.sleep(0.5)
         for child in psutil.Process(server.process.pid).children(recursive=True):
-            if child.pid not in watched and "ipykernel" in " ".join(child.cmdline()):
+            try:
+                is_kernel = "ipykernel" in " ".join(child.cmdline())
+            except psutil.Error:  # gone, or a zombie about to be reaped
+                continue
+            if child.pid not in watched and is_kernel:
                 watched[child.pid] = child
                 child.cpu_percent(interval=None)  # the first reading only starts the measurement
                 quiet = -1
@@ -99,7 +103,7 @@ def _kernels_settled(server: RunningApp, timeout: float = 120.0) -> None:
         for pid, kernel in list(watched.items()):
             try:
                 busy += kernel.cpu_percent(interval=None)
-            except psutil.NoSuchProcess:
+            except psutil.Error:
                 del watched[pid]
         quiet = quiet + 1 if watched and busy < 5.0 else 0
 

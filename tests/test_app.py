@@ -7,6 +7,7 @@ values from the page address are read and checked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -274,8 +275,12 @@ def test_idle_kernels_are_culled(tmp_path: Path) -> None:
     command = ["--port={port}" if part == "--port=0" else part for part in command]
 
     def kernels(pid: int) -> int:
-        children = psutil.Process(pid).children(recursive=True)
-        return sum("ipykernel" in " ".join(child.cmdline()) for child in children)
+        alive = 0
+        for child in psutil.Process(pid).children(recursive=True):
+            # A child that is gone, or a zombie about to be reaped, is not a live kernel.
+            with contextlib.suppress(psutil.Error):
+                alive += "ipykernel" in " ".join(child.cmdline())
+        return alive
 
     with running(command, ready_line=None) as server:
         server.fetch()  # runs the notebook in a kernel, and then nobody connects to it
