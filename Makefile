@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint unit notebooks browser benchmark refresh-notebooks chromium clean
+.PHONY: app test lint benchmark load-test refresh-notebooks chromium clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,12 @@ refresh-notebooks: $(STAMP)
 
 benchmark: $(STAMP) chromium
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/bench_app.py
+
+# Ten browser sessions moving sliders on one app server (about 2 minutes); see docs/hardening.md.
+load-test: $(STAMP) chromium
+	$(BIN)/python benchmarks/load_test.py
 
 clean:
 	rm -rf $(VENV)
