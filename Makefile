@@ -49,7 +49,10 @@ refresh-notebooks: $(STAMP)
 		--ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.clear_notebook_metadata=False \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
+		--ExecutePreprocessor.store_widget_state=False \
 		$(NOTEBOOK_SOURCES:.md=.ipynb)
+	# jupytext's contents manager refuses an .ipynb newer than its .md; the .md is the source either way.
+	touch $(NOTEBOOK_SOURCES)
 
 benchmark: $(STAMP) chromium
 	$(BIN)/python benchmarks/bench_core.py

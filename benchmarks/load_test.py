@@ -43,8 +43,8 @@ CHROMIUM_ARGS = [
 SLIDER = ".lifteach-control-v_th [role=slider]"
 OPEN_TIMEOUT_MS = 240_000  # ten kernels importing torch at once on two cores
 CHANGE_TIMEOUT_MS = 60_000
-CULL_AFTER_S = 15
-SHUTDOWN_TIMEOUT_S = 90.0
+CULL_AFTER_S = 30  # shorter could cull a kernel that has not yet started the notebook on a busy machine
+SHUTDOWN_TIMEOUT_S = 150.0
 
 # Records in the page when the figure's image changes and when the new one has been painted.
 INSTRUMENT = """

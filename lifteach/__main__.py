@@ -19,6 +19,9 @@ def _port(text: str) -> int:
     return port
 
 
+MIN_CULL_SECONDS = 30
+
+
 def _seconds(text: str) -> int:
     try:
         seconds = int(text)
@@ -26,8 +29,10 @@ def _seconds(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"the time must be a whole number of seconds, got {text!r}"
         ) from None
-    if seconds < 1:
-        raise argparse.ArgumentTypeError(f"the time must be at least 1 s, got {seconds}")
+    if seconds < MIN_CULL_SECONDS:
+        # Shorter, a kernel still starting on a busy machine (not yet running the notebook) looks idle and
+        # is shut down, and its visitor's page waits for ever.
+        raise argparse.ArgumentTypeError(f"the time must be at least {MIN_CULL_SECONDS} s, got {seconds}")
     return seconds
 
 
