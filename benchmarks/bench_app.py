@@ -25,17 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 import psutil
-from appserver import RunningApp, running
+from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 INTERACTIVE = ".lifteach-control-v_th [role=slider]"
 
 # Records, in the page, when the figure's image changes and when the new one has been decoded and painted.
@@ -165,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            lifteach_app = [sys.executable, "-m", "lifteach", "app", "--no-browser", "--port", "{port}"]
+            lifteach_app = app_command(show_tracebacks=False)
             with running([*lifteach_app, "--no-preheat"]) as server:
                 cold = _open_cold(browser, server, args.visits)
                 _, page = _open(browser, server.url)

@@ -29,17 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 import psutil
-from appserver import RunningApp, running
+from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Page, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SLIDER = ".lifteach-control-v_th [role=slider]"
 OPEN_TIMEOUT_MS = 240_000  # ten kernels importing torch at once on two cores
 CHANGE_TIMEOUT_MS = 60_000
@@ -164,19 +156,8 @@ def run(sessions: int = 10, changes: int = 20) -> Report:
 
     report = Report(sessions=sessions, changes=changes)
     started = time.monotonic()
-    command = [
-        sys.executable,
-        "-m",
-        "lifteach",
-        "app",
-        "--no-browser",
-        "--show-tracebacks",
-        "--port",
-        "{port}",
-        # Kernels of closed pages are culled after this much idle time; the default (10 min) is too long here.
-        "--cull-after",
-        str(CULL_AFTER_S),
-    ]
+    # Kernels of closed pages are culled after this much idle time; the default (10 min) is too long here.
+    command = app_command("--cull-after", str(CULL_AFTER_S))
     with running(command) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         time.sleep(5)  # let the preheated kernel finish its imports before the baseline is read

@@ -26,7 +26,6 @@ import base64
 import html
 import logging
 import math
-import numbers
 import struct
 import time
 import zlib
@@ -46,6 +45,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.spines import Spine
 
 from lifteach import inputs, plot
+from lifteach._checks import finite_number as _number
 from lifteach._threads import one_thread
 from lifteach.analysis import rheobase
 from lifteach.lif import LIFParameters
@@ -171,15 +171,6 @@ class SimulateArguments(TypedDict):
     dt: float
     record: tuple[str, ...]
     record_neurons: list[int] | None
-
-
-def _number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}.")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {number!r}.")
-    return number
 
 
 def _whole(name: str, value: object, minimum: int) -> int:

@@ -129,7 +129,7 @@ def test_the_mapping_refuses_what_it_cannot_simulate() -> None:
         simulation_arguments({"input_kind": "sine"})
     with pytest.raises(ValueError, match="neuron-steps"):
         simulation_arguments({"n_neurons": 100_000, "duration": 1000, "dt": 0.5})
-    with pytest.raises(TypeError, match="v_th must be a number"):
+    with pytest.raises(TypeError, match="v_th must be a real number"):
         simulation_arguments({"v_th": "high"})
     with pytest.raises(ValueError, match=r"tau_mem_inv.*>= 1"):
         simulate(**simulation_arguments({"tau_mem": 1.0}))

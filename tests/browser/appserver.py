@@ -21,6 +21,22 @@ from pathlib import Path
 
 STARTUP_TIMEOUT = 90.0
 
+CHROMIUM = os.environ.get("LIFTEACH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # root in a container
+    "--disable-gpu",
+    # This machine's network is closed: without these, Chromium keeps trying to reach Google's services.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def app_command(*extra: str, show_tracebacks: bool = True) -> list[str]:
+    """``lifteach app`` without a browser on the port ``running`` picks ({port}), plus ``extra`` options."""
+    tracebacks = ["--show-tracebacks"] if show_tracebacks else []
+    return [sys.executable, "-m", "lifteach", "app", "--no-browser", *tracebacks, "--port", "{port}", *extra]
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -92,16 +108,7 @@ def running(
     """
     port = free_port() if port is None else port
     if command is None:
-        command = [
-            sys.executable,
-            "-m",
-            "lifteach",
-            "app",
-            "--no-browser",
-            "--show-tracebacks",
-            "--port",
-            "{port}",
-        ]
+        command = app_command()
     command = [part.replace("{port}", str(port)) for part in command]
     # Not from the checkout by default, so that Python imports the installed package.
     process = subprocess.Popen(

@@ -6,29 +6,18 @@ installs it). A missing browser fails the tests: it is never a reason to skip th
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from appserver import RunningApp, running
+from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("LIFTEACH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # root in a container
-    "--disable-gpu",
-    # This machine's network is closed: without these, Chromium keeps trying to reach Google's services.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -88,16 +77,7 @@ def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[RunningApp]:
     """``lifteach app --no-browser --show-tracebacks`` on a free port, for the whole session."""
-    command = [
-        sys.executable,
-        "-m",
-        "lifteach",
-        "app",
-        "--no-browser",
-        "--show-tracebacks",
-        "--port",
-        "{port}",
-    ]
+    command = app_command()
     with running(command) as server:
         yield server
     assert server.process.returncode == 0, f"the app did not stop cleanly:\n{server.output}"
