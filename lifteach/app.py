@@ -175,7 +175,7 @@ def _open_browser(url: str) -> None:
     threading.Thread(target=browser.open, args=(url,), daemon=True).start()
 
 
-def _stop(process: subprocess.Popen[Any], timeout: float = 15.0) -> None:
+def _stop(process: subprocess.Popen[Any], timeout: float = 30.0) -> None:
     """Ask Voila to stop (it then shuts its kernels down), and insist if it does not."""
     if process.poll() is not None:
         return

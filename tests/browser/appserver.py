@@ -138,8 +138,11 @@ def running(
         pump.join(timeout=5)
 
 
-def stop(process: subprocess.Popen[str], timeout: float = 30.0) -> None:
-    """Ctrl-C for the server's process group, then wait; kill only if it does not stop."""
+def stop(process: subprocess.Popen[str], timeout: float = 90.0) -> None:
+    """Ctrl-C for the server's process group, then wait; kill only if it does not stop.
+
+    The wait is long because stopping includes Voila shutting down every kernel, which on a busy two-core
+    machine (CI, with the suite's earlier kernels still around) was seen to take more than 30 s."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGINT)

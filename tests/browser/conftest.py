@@ -77,7 +77,9 @@ def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[RunningApp]:
     """``lifteach app --no-browser --show-tracebacks`` on a free port, for the whole session."""
-    command = app_command()
+    # Each test's page gets a kernel; culling those of closed pages after a minute keeps the rest of the
+    # suite from running beside a dozen idle kernels.
+    command = app_command("--cull-after", "60")
     with running(command) as server:
         yield server
     assert server.process.returncode == 0, f"the app did not stop cleanly:\n{server.output}"
