@@ -241,6 +241,9 @@ def serve(
     )
     log = _Relay(process.stderr)
     previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    # Ctrl-C must stop the app even when it was started from a shell that ignores SIGINT in the children it
+    # runs in the background (Python then installs no KeyboardInterrupt handler of its own).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         deadline = time.monotonic() + _STARTUP_TIMEOUT
         while not _listening(ip, port):
@@ -271,6 +274,7 @@ def serve(
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
         if process.poll() is None:  # an unexpected error above: never leave Voila running
             _stop(process)
         log.join(timeout=5)

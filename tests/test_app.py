@@ -74,6 +74,31 @@ def test_loopback_addresses_are_recognised(ip: str, loopback: bool) -> None:
     assert app.is_loopback(ip) is loopback
 
 
+def test_ctrl_c_stops_the_app_even_when_started_with_sigint_ignored() -> None:
+    """A shell running a command in the background starts it with SIGINT ignored; Ctrl-C must still work."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lifteach", "app", "--no-browser", "--no-preheat", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        assert "is running at" in first_line, first_line
+        os.killpg(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 0, output
+    assert "Stopping the LIF explorer" in output
+
+
 def test_ctrl_c_stops_the_app_cleanly_and_the_page_is_served() -> None:
     with running([sys.executable, "-m", "lifteach", "app", "--no-browser", "--port", "{port}"]) as server:
         assert f"The LIF explorer is running at {server.url}" in server.output
