@@ -72,6 +72,10 @@ class RunningApp:
         return b"".join(parts).decode("utf-8")
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _pump(stream: object, lines: list[str]) -> None:
     for line in iter(stream.readline, ""):  # type: ignore[attr-defined]
         lines.append(line)
@@ -119,6 +123,8 @@ def running(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # Ctrl-C as from a terminal, even when these tests run as a background job that ignores SIGINT.
+        preexec_fn=_interruptible,
     )
     lines: list[str] = []
     pump = threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True)
