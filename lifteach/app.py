@@ -473,11 +473,6 @@ def explorer_app(query: str | None = None, **options: Any) -> ExplorerApp:
     except (TypeError, ValueError) as error:  # a combination the explorer refuses as a whole
         notices.append(f"these settings do not work together: {error}")
         explorer = Explorer(**options)
-    for name, control in explorer.controls.items():
-        control.add_class(f"{CSS_PREFIX}control-{name}")
-    explorer.image.add_class(f"{CSS_PREFIX}figure")
-    explorer.summary.add_class(f"{CSS_PREFIX}summary")
-    explorer.message.add_class(f"{CSS_PREFIX}message")
     children = [_notice(notices), explorer.widget] if notices else [explorer.widget]
     widget = ipywidgets.VBox(children).add_class(f"{CSS_PREFIX}app")
     return ExplorerApp(explorer=explorer, notices=notices, widget=widget)

@@ -26,28 +26,24 @@ import base64
 import html
 import logging
 import math
-import struct
 import time
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import ipywidgets as widgets
-import numpy as np
 import torch
-from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.spines import Spine
 
 from lifteach import inputs, plot
 from lifteach._checks import finite_number as _number
+from lifteach._interactive import InteractiveCanvas, ipympl_active
+from lifteach._render import BlitRenderer
 from lifteach._threads import one_thread
 from lifteach.analysis import rheobase
+from lifteach.app import CSS_PREFIX
 from lifteach.lif import LIFParameters
 from lifteach.simulate import Result, simulate
 
@@ -353,238 +349,6 @@ def result_csv(result: Result, settings: Mapping[str, object] | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-# --- rendering ------------------------------------------------------------------------------------------
-
-
-class _BlitRenderer:
-    """Renders a figure of panels to PNG bytes, redrawing as little as the change needs.
-
-    The background is everything except the panels' changing artists (and whatever lies above them). A
-    change of data only restores the cached background and draws those artists on top, in z-order ("blit").
-    A change of an axes' limits or notes redraws that axes' background in its own footprint ("partial");
-    a change of what the layout depends on redraws everything ("full").
-    """
-
-    def __init__(self, figure: Figure, layout: ConstrainedLayoutEngine) -> None:
-        self.figure = figure
-        # The layout is worked out only when what it depends on (titles, labels, the width of tick labels,
-        # legends) changed: it costs as much as the drawing itself.
-        self.layout = layout
-        self._layout_key: tuple[Any, ...] | None = None
-        # Any: matplotlib leaves the Agg canvas's methods unannotated.
-        self.canvas: Any = FigureCanvasAgg(figure)
-        self._background: Any = None
-        self._layer_ids: tuple[int, ...] = ()
-        self._layer: list[Artist] = []
-        self._keys: list[tuple[Any, ...]] = []
-        self._cells: dict[int, tuple[int, int, int, int]] | None = None
-        self.draws = {"full": 0, "partial": 0, "blit": 0}
-        self.last_draw = ""
-
-    def _layers(self, panels: Sequence[plot.Panel]) -> list[Artist]:
-        """The artists drawn over the background: the panels' changing ones and any above them."""
-        layer: list[Artist] = []
-        renderer = self.canvas.get_renderer()
-        for panel in panels:
-            changing = panel.artists
-            if not changing:
-                continue
-            lowest = min(artist.get_zorder() for artist in changing)
-            ids = {id(artist) for artist in changing}
-            ax = panel.ax
-            inside = ax.bbox.padded(-1.0)  # touching the edge (a legend above the axes) is not inside
-            # Static artists that lie above the changing ones and inside the axes (spines, notes) are drawn
-            # with them, so the picture keeps its z-order; titles and legends outside the axes are not.
-            above = [
-                child
-                for child in ax.get_children()
-                if id(child) not in ids
-                and child is not ax.patch
-                and child.get_zorder() > lowest
-                and child.get_visible()
-                # Spines border the axes by definition (and measuring them measures every tick label).
-                and (isinstance(child, Spine) or child.get_window_extent(renderer).overlaps(inside))
-            ]
-            layer.extend(sorted([*changing, *above], key=lambda artist: artist.get_zorder()))
-        return layer
-
-    def render(self, panels: Sequence[plot.Panel], force: bool = False) -> bytes:
-        layer = self._layers(panels)
-        layer_ids = tuple(map(id, layer))
-        # The layer is left out of the background (animated); whatever left the layer goes back into it.
-        for artist in self._layer:
-            if id(artist) not in layer_ids:
-                artist.set_animated(False)
-        for artist in layer:
-            if not artist.get_animated():
-                artist.set_animated(True)
-        self._layer = layer
-        keys = [panel.background_key() for panel in panels]
-        if force or self._background is None or layer_ids != self._layer_ids or len(keys) != len(self._keys):
-            self._draw_everything(panels)
-        elif keys != self._keys:
-            if self._needs_layout(panels):
-                self._draw_everything(panels)
-            else:
-                changed = [
-                    panel for panel, key, old in zip(panels, keys, self._keys, strict=True) if key != old
-                ]
-                if self._cells is None:
-                    self._draw_everything(panels)
-                else:
-                    self._redraw_backgrounds(changed, self._cells)
-        else:
-            self.canvas.restore_region(self._background)
-            self.last_draw = "blit"
-        self.draws[self.last_draw] += 1
-        self._layer_ids = layer_ids
-        self._keys = [panel.background_key() for panel in panels]
-        renderer = self.canvas.get_renderer()
-        for artist in layer:
-            artist.draw(renderer)
-        return self.encode()
-
-    def _needs_layout(self, panels: Sequence[plot.Panel]) -> bool:
-        """True when texts or legends changed, or tick labels grew (or shrank by more than two characters)."""
-        if self._layout_key is None:
-            return True
-        texts, lengths = zip(*(_layout_key(panel) for panel in panels), strict=True)
-        laid_texts, laid_lengths = self._layout_key
-        if texts != laid_texts or len(lengths) != len(laid_lengths):
-            return True
-        return any(
-            not laid - 2 <= now <= laid
-            for now_pair, laid_pair in zip(lengths, laid_lengths, strict=True)
-            for now, laid in zip(now_pair, laid_pair, strict=True)
-        )
-
-    def _draw_everything(self, panels: Sequence[plot.Panel]) -> None:
-        if self._needs_layout(panels):
-            self.layout.execute(self.figure)
-            texts, lengths = zip(*(_layout_key(panel) for panel in panels), strict=True)
-            self._layout_key = (texts, lengths)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._cells = _cells(self.canvas, panels)
-        self.last_draw = "full"
-
-    def _redraw_backgrounds(
-        self, panels: Sequence[plot.Panel], cells: Mapping[int, tuple[int, int, int, int]]
-    ) -> None:
-        """Redraw the static part of these panels only: clear each one's cell of the figure, draw it there."""
-        renderer = self.canvas.get_renderer()
-        self.canvas.restore_region(self._background)
-        pixels = np.asarray(self.canvas.buffer_rgba())
-        paper = np.array([round(255 * c) for c in to_rgba(self.figure.get_facecolor())], dtype=np.uint8)
-        for panel in panels:
-            left, top, right, bottom = cells[id(panel)]
-            pixels[top:bottom, left:right] = paper
-            panel.ax.draw(renderer)
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self.last_draw = "partial"
-
-    def encode(self) -> bytes:
-        """The canvas as PNG bytes; see ``_png_bytes``."""
-        return _png_bytes(np.asarray(self.canvas.buffer_rgba()))
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _png_bytes(rgba: np.ndarray) -> bytes:
-    """An opaque ``(height, width, 4)`` uint8 image as PNG bytes: RGB, rows unfiltered, zlib level 1.
-
-    Encoding is on the clock of every change: this takes half the time of Pillow's PNG writer (which tries
-    a filter per row) for a file of the same size, as a figure's large plain areas compress well as they
-    are.
-    """
-    height, width = rgba.shape[:2]
-    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
-    rows[:, 0] = 0  # filter type "None" for every row
-    rows[:, 1:].reshape(height, width, 3)[:] = rgba[:, :, :3]
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
-        + _png_chunk(b"IEND", b"")
-    )
-
-
-def _cells(canvas: Any, panels: Sequence[plot.Panel]) -> dict[int, tuple[int, int, int, int]] | None:
-    """Each panel's own part of the figure, ``(left, top, right, bottom)`` in pixels from the top left.
-
-    A panel's footprint (its axes with ticks, labels, title and legend) grows halfway towards each
-    neighbouring footprint, or to the figure's edge. Redrawing a panel inside its cell cannot disturb the
-    others, even when its tick labels became a little wider. None when footprints overlap.
-    """
-    renderer = canvas.get_renderer()
-    width, height = canvas.get_width_height(physical=True)
-    boxes = []
-    for panel in panels:
-        box = panel.ax.get_tightbbox(renderer)
-        if box is None:
-            return None
-        # Display coordinates count rows from the bottom, the pixel buffer from the top.
-        boxes.append(
-            (math.floor(box.x0), height - math.ceil(box.y1), math.ceil(box.x1), height - math.floor(box.y0))
-        )
-    cells = {}
-    for i, (left, top, right, bottom) in enumerate(boxes):
-        cell = [0, 0, width, height]
-        for j, (other_left, other_top, other_right, other_bottom) in enumerate(boxes):
-            if i == j:
-                continue
-            beside = other_top < bottom and top < other_bottom
-            above_or_below = other_left < right and left < other_right
-            if beside and above_or_below:
-                return None
-            if beside and other_right <= left:
-                cell[0] = max(cell[0], (other_right + left) // 2)
-            if beside and other_left >= right:
-                cell[2] = min(cell[2], (right + other_left) // 2)
-            if above_or_below and other_bottom <= top:
-                cell[1] = max(cell[1], (other_bottom + top) // 2)
-            if above_or_below and other_top >= bottom:
-                cell[3] = min(cell[3], (bottom + other_top) // 2)
-        cells[id(panels[i])] = (cell[0], cell[1], cell[2], cell[3])
-    regions = list(cells.values())
-    for i, (left, top, right, bottom) in enumerate(regions):
-        for other_left, other_top, other_right, other_bottom in regions[i + 1 :]:
-            if other_left < right and left < other_right and other_top < bottom and top < other_bottom:
-                return None
-    return cells
-
-
-def _layout_key(panel: plot.Panel) -> tuple[tuple[Any, ...], tuple[int, int]]:
-    """What the space around an axes depends on: its texts and legend, and how long its tick labels are."""
-    ax = panel.ax
-    legend = ax.get_legend()
-    texts = (
-        ax.get_title("left"),
-        ax.get_title(),
-        ax.get_xlabel(),
-        ax.get_ylabel(),
-        () if legend is None else tuple(text.get_text() for text in legend.get_texts()),
-    )
-    return texts, (_longest_tick_label(ax.yaxis), _longest_tick_label(ax.xaxis))
-
-
-def _longest_tick_label(axis: Any) -> int:
-    """Characters in the longest tick label that is drawn (ticks outside the view are not)."""
-    low, high = sorted(axis.get_view_interval())
-    slack = 1e-9 * max(1.0, abs(high - low))
-    return max(
-        (
-            len(label.get_text())
-            for location, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=False)
-            if low - slack <= location <= high + slack
-        ),
-        default=0,
-    )
-
-
 def _layout(figure: Figure, names: Sequence[str]) -> dict[str, Any]:
     """Axes for the panels: time panels stacked on the left, the others stacked on the right."""
     left = [name for name in names if name in _TIME_PANELS]
@@ -626,6 +390,9 @@ class Explorer:
         panel_options: ``{panel name: {option: value}}`` passed to the panel function (e.g. ``max_neurons``).
         figsize: figure size in inches (default: from the panels).
         dpi: pixels per inch of the figure image.
+        interactive: draw the figure on an ipympl canvas (zoom, pan, cursor readout) instead of as a PNG
+            image. Default: when ``%matplotlib widget`` is active. Needs ipympl and its front-end extension
+            (JupyterLab, Notebook 7; Voila when ipympl is installed where it runs).
         **initial_values: initial control values (default ``CONTROLS[name].default``); the reset button
             returns to them. Times in ms, rates in Hz, ``scale`` in multiples of the rheobase.
 
@@ -633,6 +400,8 @@ class Explorer:
         controls: the control widgets by name; set ``.value`` or call ``set`` to change them from code.
         result: the latest simulation ``Result`` (None until one succeeded).
         figure: the matplotlib ``Figure`` (created without pyplot, so never shown twice).
+        figure_widget: the widget showing the figure: ``image``, or ipympl's canvas when ``interactive``.
+        image: the ``Image`` widget showing the figure as a PNG; None when ``interactive``.
         panels: the panel handles by name.
         summary: a ``Label`` with the summary line; ``message``: an ``HTML`` widget showing errors.
         simulations, renders: how many simulations and figure renders ran (one each per change).
@@ -648,6 +417,7 @@ class Explorer:
         panel_options: Mapping[str, Mapping[str, Any]] | None = None,
         figsize: tuple[float, float] | None = None,
         dpi: float = 100,
+        interactive: bool | None = None,
         **initial_values: Any,
     ) -> None:
         control_names = list(DEFAULT_CONTROLS if controls is None else controls)
@@ -690,7 +460,7 @@ class Explorer:
 
         self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 4px 8px"))
         self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
+        self.interactive = ipympl_active() if interactive is None else bool(interactive)
         self.reset_button = widgets.Button(
             description="Reset", icon="undo", tooltip="back to the starting values"
         )
@@ -730,10 +500,21 @@ class Explorer:
             figsize=figsize or ((10.0 if both else 8.0), height + 0.3),
             dpi=dpi,
         )
-        self._renderer = _BlitRenderer(
-            self.figure, ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06, hspace=0.04, wspace=0.03)
-        )
+        layout = ConstrainedLayoutEngine(h_pad=0.06, w_pad=0.06, hspace=0.04, wspace=0.03)
         axes = _layout(self.figure, panel_names)
+        self.image: widgets.Image | None = None
+        self._interactive: InteractiveCanvas | None = None
+        self.figure_widget: widgets.DOMWidget
+        if self.interactive:
+            self._interactive = InteractiveCanvas(
+                self.figure, layout, list(axes.values()), on_home=self._render
+            )
+            self._renderer = self._interactive.renderer
+            self.figure_widget = self._interactive.widget
+        else:
+            self._renderer = BlitRenderer(self.figure, layout)
+            self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
+            self.figure_widget = self.image
         shown = first if first is not None else _empty_result(values)
         self.panels: dict[str, plot.Panel] = {
             name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
@@ -749,12 +530,18 @@ class Explorer:
                 grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))", grid_gap="2px 12px"
             ),
         )
+        # Classes by which pages, tests and teachers' CSS find the parts (the same in every front end).
+        for name, control in self.controls.items():
+            control.add_class(f"{CSS_PREFIX}control-{name}")
+        self.figure_widget.add_class(f"{CSS_PREFIX}figure")
+        self.summary.add_class(f"{CSS_PREFIX}summary")
+        self.message.add_class(f"{CSS_PREFIX}message")
         self._footer = widgets.HBox([self.reset_button, self.keep_reference, self.export_button])
         self.widget = widgets.VBox(
             [
                 self._controls_box,
                 self.message,
-                self.image,
+                self.figure_widget,
                 self.summary,  # a line of its own: beside the buttons, a long summary was cut off
                 self._footer,
                 self.downloads,
@@ -916,8 +703,11 @@ class Explorer:
                     self._pending = True
 
     def reset(self) -> None:
-        """Back to the starting values (one re-run)."""
-        self.set(**self.defaults)
+        """Back to the starting values, and every panel back to its own view if one was zoomed (one re-run)."""
+        with self.hold():
+            if self._interactive is not None and self._interactive.forget_zoom():
+                self._pending = True
+            self.set(**self.defaults)
 
     def _recorded(self, panel_names: Sequence[str]) -> tuple[str, ...]:
         return tuple(q for q, panel in (("v", "voltage"), ("i", "current")) if panel in panel_names) or (
@@ -952,8 +742,9 @@ class Explorer:
         simulated = time.perf_counter()
         try:
             self.result = result
-            for panel in self.panels.values():
-                panel.update(result)
+            with self._keeping_zoom():
+                for panel in self.panels.values():
+                    panel.update(result)
             updated = time.perf_counter()
             self._render()
             self.summary.value = summary_text(result)
@@ -970,8 +761,24 @@ class Explorer:
             "total_ms": 1000 * (done - start),
         }
 
+    @contextmanager
+    def _keeping_zoom(self) -> Iterator[None]:
+        """Panels choose their views as they update; on the interactive canvas, zoomed views are kept."""
+        if self._interactive is None:
+            yield
+            return
+        zoomed = self._interactive.zoomed_views()
+        yield
+        self._interactive.keep_views(zoomed)
+
     def _render(self, force: bool = False) -> None:
-        self.image.value = self._renderer.render(list(self.panels.values()), force=force)
+        panels = list(self.panels.values())
+        if self._interactive is None:
+            assert self.image is not None
+            self.image.value = self._renderer.render(panels, force=force)
+        else:
+            self._renderer.draw(panels, force=force)
+            self._interactive.send()
         self.renders += 1
 
     def _show_error(self, error: BaseException | None, unexpected: bool = False) -> None:
@@ -992,8 +799,9 @@ class Explorer:
     def _on_reference(self, change: dict[str, Any]) -> None:
         try:
             reference = self.result if change["new"] else None
-            for panel in self.panels.values():
-                panel.set_reference(reference)
+            with self._keeping_zoom():
+                for panel in self.panels.values():
+                    panel.set_reference(reference)
             self._render()
         except Exception as error:
             _log.exception("the explorer could not draw the reference")
@@ -1003,6 +811,8 @@ class Explorer:
 
     def png(self) -> bytes:
         """The figure as shown, as PNG bytes."""
+        if self.image is None:
+            return self._renderer.encode()
         return bytes(self.image.value)  # the widget holds a memoryview
 
     def csv(self) -> str:
@@ -1041,10 +851,12 @@ class Explorer:
             *self.controls.values(),
             self._controls_box,
             self.message,
-            self.image,
+            *([] if self.image is None else [self.image]),
             *self._footer.children,
             self._footer,
             self.downloads,
             self.widget,
         ):
             widget.close()
+        if self._interactive is not None:
+            self._interactive.close()

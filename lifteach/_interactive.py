@@ -1,0 +1,134 @@
+"""The explorer's figure on an interactive ipympl canvas (zoom, pan, cursor readout): for ``%matplotlib widget``.
+
+The default figure is a PNG in an ``ipywidgets.Image``, which needs no front-end extension. Where a learner
+has turned on ipympl (``%matplotlib widget`` in JupyterLab or Notebook 7), the explorer draws on ipympl's
+canvas instead: the same blitting renderer draws the picture, and ipympl sends the changed pixels.
+
+A learner who zoomed into a panel keeps that view while the sliders move (to watch one spike while changing
+``tau_mem``, say); the toolbar's Home button, or the explorer's Reset, returns every panel to its own view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from lifteach._render import BlitRenderer
+
+__all__ = ["InteractiveCanvas", "ipympl_active"]
+
+IPYMPL_BACKENDS = frozenset({"widget", "ipympl", "module://ipympl.backend_nbagg"})
+"""The names ``%matplotlib widget`` (and ``matplotlib.use``) give ipympl's backend."""
+
+View = tuple[tuple[float, float], tuple[float, float]]
+
+
+def ipympl_active() -> bool:
+    """True when matplotlib's backend is ipympl's, as after ``%matplotlib widget``."""
+    # rcParams["backend"] would choose and load a backend when none was chosen yet; the stored value does not.
+    backend = dict.__getitem__(matplotlib.rcParams, "backend")
+    return isinstance(backend, str) and backend.lower() in IPYMPL_BACKENDS
+
+
+def _view(ax: Axes) -> View:
+    low_x, high_x = ax.get_xlim()
+    low_y, high_y = ax.get_ylim()
+    return (float(low_x), float(high_x)), (float(low_y), float(high_y))
+
+
+class InteractiveCanvas:
+    """An ipympl canvas showing ``figure`` as ``renderer`` draws it, which keeps the views learners zoomed to.
+
+    Args:
+        figure: the figure (made without pyplot; it is not registered with pyplot, so never shown twice).
+        layout: the figure's layout engine, run by the renderer when the layout needs it.
+        axes: the axes whose views are kept when zoomed.
+        on_home: called when the toolbar's Home button is pressed, after every view is back to its own.
+
+    Attributes:
+        canvas: ipympl's canvas widget (its toolbar is ``canvas.toolbar``).
+        renderer: the ``BlitRenderer`` drawing on it.
+    """
+
+    def __init__(
+        self,
+        figure: Figure,
+        layout: ConstrainedLayoutEngine,
+        axes: Sequence[Axes],
+        on_home: Callable[[], None],
+    ) -> None:
+        try:
+            from ipympl.backend_nbagg import Canvas, FigureManager
+        except ImportError as error:
+            raise ImportError(
+                "interactive=True needs ipympl: pip install ipympl (or lifteach[app]), then run "
+                "%matplotlib widget; or pass interactive=False for the figure as an image."
+            ) from error
+        self.figure = figure
+        self.axes = list(axes)
+        # Any: ipympl is unannotated.
+        self.canvas: Any = Canvas(figure)
+        self.manager: Any = FigureManager(self.canvas, 1)
+        self.renderer = renderer = BlitRenderer(figure, layout, self.canvas)
+        self.canvas.header_visible = False  # the header says "Figure 1", which means nothing here
+        self.canvas.toolbar_visible = "visible"  # so learners find zoom and pan
+        self.canvas.toolbar_position = "left"
+        # The canvas is drawn whole by ipympl when a learner zooms, pans or resizes it; the renderer then
+        # draws the changing artists on top (they are left out of full draws) before ipympl sends it.
+        self.canvas.mpl_connect("draw_event", lambda _event: renderer.after_outside_draw())
+        self.canvas.mpl_connect("resize_event", lambda _event: renderer.relayout())
+        self._automatic: dict[int, View] = {}
+        self._on_home = on_home
+        # ipympl's toolbar calls toolbar.home() for its Home button; matplotlib's own would go back to the
+        # view before the first zoom, which a slider may have changed since.
+        self.canvas.toolbar.home = lambda *_args: self.home()
+
+    @property
+    def widget(self) -> Any:
+        """The widget to show: ipympl's canvas (with its toolbar)."""
+        return self.canvas
+
+    def zoomed_views(self) -> dict[int, View]:
+        """The views of the axes a learner zoomed or panned (they differ from the panel's own), by axes id."""
+        return {
+            id(ax): _view(ax)
+            for ax in self.axes
+            if id(ax) in self._automatic and _view(ax) != self._automatic[id(ax)]
+        }
+
+    def keep_views(self, zoomed: dict[int, View]) -> None:
+        """After the panels updated (and chose their views): remember those, then put zoomed views back."""
+        for ax in self.axes:
+            self._automatic[id(ax)] = _view(ax)
+            if id(ax) in zoomed:
+                x, y = zoomed[id(ax)]
+                ax.set_xlim(x)
+                ax.set_ylim(y)
+
+    def forget_zoom(self) -> bool:
+        """Every axes back to its panel's own view; True when one was zoomed."""
+        zoomed = self.zoomed_views()
+        for ax in self.axes:
+            if id(ax) in zoomed:
+                x, y = self._automatic[id(ax)]
+                ax.set_xlim(x)
+                ax.set_ylim(y)
+        self.canvas.toolbar.update()  # clear the Back/Forward history, whose views are outdated
+        return bool(zoomed)
+
+    def home(self) -> None:
+        self.forget_zoom()
+        self._on_home()
+
+    def send(self) -> None:
+        """Send what the renderer drew to the page (ipympl sends only the pixels that changed)."""
+        self.canvas.blit()
+
+    def close(self) -> None:
+        self.canvas.toolbar.close()
+        self.canvas.close()
