@@ -10,15 +10,18 @@ A learner who zoomed into a panel keeps that view while the sliders move (to wat
 
 from __future__ import annotations
 
+from base64 import b64encode
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 import matplotlib
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from lifteach._render import BlitRenderer
+from lifteach._render import BlitRenderer, png_bytes
 
 __all__ = ["InteractiveCanvas", "ipympl_active"]
 
@@ -39,6 +42,28 @@ def _view(ax: Axes) -> View:
     low_x, high_x = ax.get_xlim()
     low_y, high_y = ax.get_ylim()
     return (float(low_x), float(high_x)), (float(low_y), float(high_y))
+
+
+@cache
+def _canvas_class() -> type:
+    """ipympl's canvas, sending its first picture as a data URL the page can load.
+
+    Until the page has shown the canvas, ipympl keeps the picture in the ``_data_url`` trait, which the page
+    loads as an image's address; ipympl 0.10 stores bare base64 there, which the browser cannot load
+    ("Error setting state: ... HTMLImageElement ... 'broken' state", ipympl issue #472), when the canvas is
+    shown inside other widgets rather than by itself.
+    """
+    from ipympl.backend_nbagg import Canvas
+
+    class LifteachCanvas(Canvas):  # type: ignore[misc]  # ipympl is unannotated
+        def send_binary(self, data: bytes) -> None:
+            if self.syncing_data_url:
+                height, width = self._last_buff.shape
+                rgba = self._last_buff.view(np.uint8).reshape(height, width, 4)
+                self._data_url = "data:image/png;base64," + b64encode(png_bytes(rgba)).decode("ascii")
+            self.send({"data": '{"type": "binary"}'}, buffers=[data])
+
+    return LifteachCanvas
 
 
 class InteractiveCanvas:
@@ -63,7 +88,7 @@ class InteractiveCanvas:
         on_home: Callable[[], None],
     ) -> None:
         try:
-            from ipympl.backend_nbagg import Canvas, FigureManager
+            from ipympl.backend_nbagg import FigureManager
         except ImportError as error:
             raise ImportError(
                 "interactive=True needs ipympl: pip install ipympl (or lifteach[app]), then run "
@@ -72,11 +97,13 @@ class InteractiveCanvas:
         self.figure = figure
         self.axes = list(axes)
         # Any: ipympl is unannotated.
-        self.canvas: Any = Canvas(figure)
+        self.canvas: Any = _canvas_class()(figure)
         self.manager: Any = FigureManager(self.canvas, 1)
         self.renderer = renderer = BlitRenderer(figure, layout, self.canvas)
         self.canvas.header_visible = False  # the header says "Figure 1", which means nothing here
-        self.canvas.toolbar_visible = "visible"  # so learners find zoom and pan
+        # The toolbar floats over the figure's left edge: shown while the mouse is over the figure, so that
+        # it hides no tick labels otherwise.
+        self.canvas.toolbar_visible = "fade-in-fade-out"
         self.canvas.toolbar_position = "left"
         # The canvas is drawn whole by ipympl when a learner zooms, pans or resizes it; the renderer then
         # draws the changing artists on top (they are left out of full draws) before ipympl sends it.

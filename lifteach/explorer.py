@@ -314,8 +314,10 @@ def summary_text(result: Result) -> str:
     total = int(counts.sum())
     rate = total / (result.n_neurons * result.duration)
     silent = float((counts == 0).mean())
+    spikes = "spike" if total == 1 else "spikes"
+    neurons = "neuron" if result.n_neurons == 1 else "neurons"
     return (
-        f"{total:,} spikes from {result.n_neurons:,} neurons in {result.duration * 1000:g} ms · "
+        f"{total:,} {spikes} from {result.n_neurons:,} {neurons} in {result.duration * 1000:g} ms · "
         f"mean rate {rate:.3g} Hz · {silent:.1%} of neurons silent"
     )
 
@@ -516,9 +518,10 @@ class Explorer:
             self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
             self.figure_widget = self.image
         shown = first if first is not None else _empty_result(values)
-        self.panels: dict[str, plot.Panel] = {
-            name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
-        }
+        with self._keeping_zoom():  # the canvas learns each panel's own view
+            self.panels: dict[str, plot.Panel] = {
+                name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
+            }
         self.result = first
         self._render(force=True)
         if first is not None:

@@ -237,6 +237,14 @@ def test_summary_says_total_spikes_mean_rate_and_silent_share(explorer: Explorer
     assert summary_text(result) == text
 
 
+def test_summary_counts_one_neuron_and_one_spike_in_the_singular() -> None:
+    one = simulate(torch.zeros(20, 1).index_fill_(0, torch.tensor([2]), 5.0), record_neurons=[0])
+    assert one.total_spikes == 1
+    assert summary_text(one).startswith("1 spike from 1 neuron in 20 ms · ")
+    two = simulate(torch.zeros(20, 2))
+    assert summary_text(two).startswith("0 spikes from 2 neurons in 20 ms · ")
+
+
 def test_csv_export_holds_every_spike_and_the_recorded_traces(explorer: Explorer) -> None:
     explorer.set(v_th=0.25, seed=7)
     result = explorer.result

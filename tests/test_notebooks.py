@@ -117,6 +117,7 @@ CLAIMS = {
     ],
     "03_threshold_rheobase_fi": ["0.5000", "142 Hz", "142.9 Hz", "from 7 to 7 ms", "34", "332"],
     "04_populations_and_variability": ["2.6 Hz", "18.4 Hz", "20.97 spikes", "10.48 Hz", "CV 0.46", "CV 0.94"],
+    "05_zoom_into_a_spike": ["at 49 ms, 30 spikes", "at 55 ms", "at 65 ms", "at 87 ms, 3 spikes"],
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
@@ -97,3 +99,22 @@ def screenshot(request: pytest.FixtureRequest) -> Iterator[None]:
     name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
     if not page.is_closed():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def voila_tree() -> Iterator[RunningApp]:
+    """Voila serving the notebooks folder, with tracebacks shown and sources stripped, as the app is served."""
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(NOTEBOOKS),
+        "--no-browser",
+        "--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.log_level=WARN",
+        "--show_tracebacks=True",
+        "--strip_sources=True",
+    ]
+    with running(command, cwd=NOTEBOOKS, ready_line=None) as server:
+        yield server

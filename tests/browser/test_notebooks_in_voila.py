@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from appserver import RunningApp, running
+from appserver import RunningApp
 from playwright.sync_api import Page, expect
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 CELL_ERROR = "There was an error when executing cell"
-
-
-@pytest.fixture(scope="module")
-def voila_tree() -> Iterator[RunningApp]:
-    """Voila serving the notebooks folder, with tracebacks shown and sources stripped, as the app is served."""
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(NOTEBOOKS),
-        "--no-browser",
-        "--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.log_level=WARN",
-        "--show_tracebacks=True",
-        "--strip_sources=True",
-    ]
-    with running(command, cwd=NOTEBOOKS, ready_line=None) as server:
-        yield server
 
 
 @pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda path: path.stem)
