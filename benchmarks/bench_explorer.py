@@ -16,6 +16,10 @@ inline backend does (``savefig(..., bbox_inches="tight")``) and close it. Both r
 after the other (which goes first alternates), so that the shared machine's load hits both alike: read the
 ratio of the medians.
 
+The explorer on ipympl's interactive canvas (``%matplotlib widget``) is timed in the same loop: from setting
+the control's value to ipympl's message with the changed pixels handed to the widget's comm, with the page
+connected (so ipympl sends only the changed pixels, as a PNG of its own making, and no data URL).
+
 The script prints Markdown tables (for docs/benchmarks.md); it asserts nothing about time.
 """
 
@@ -107,18 +111,33 @@ def explorer_change(explorer: Explorer, name: str, value: Any) -> bytes:
     return explorer.png()
 
 
+def connected_canvas_explorer() -> tuple[Explorer, list[int]]:
+    """An explorer on ipympl's canvas whose page said it is there; returns it and the sizes of the
+    pictures it sends."""
+    explorer = Explorer(interactive=True)
+    assert explorer._interactive is not None
+    canvas = explorer._interactive.canvas
+    sent: list[int] = []
+    canvas.send = lambda content, buffers=None: sent.extend(len(b) for b in buffers or [])
+    canvas._handle_message(canvas, {"type": "initialized"}, [])  # what the page says once it shows it
+    return explorer, sent
+
+
 def run(changes: int, large_changes: int) -> dict[str, Any]:
     explorer = Explorer()
-    naive_change(explorer.values)  # warm both up (imports, caches, font cache)
+    interactive, sent = connected_canvas_explorer()
+    naive_change(explorer.values)  # warm all up (imports, caches, font cache)
     for name, step in MOVES[:2]:
         explorer_change(explorer, name, step(explorer.values[name]))
+        interactive.controls[name].value = explorer.values[name]
     naive_values = dict(explorer.values)
     before = dict(explorer._renderer.draws)
-    ours, theirs, stages = [], [], []
+    pictures = len(sent)
+    ours, theirs, canvas, stages = [], [], [], []
     for k in range(changes):
         name, step = MOVES[k % len(MOVES)]
         value = step(explorer.values[name])
-        order = ("ours", "theirs") if k % 2 == 0 else ("theirs", "ours")
+        order = ("ours", "theirs", "canvas")[k % 3 :] + ("ours", "theirs", "canvas")[: k % 3]
         for who in order:
             start = time.perf_counter()
             if who == "ours":
@@ -126,12 +145,19 @@ def run(changes: int, large_changes: int) -> dict[str, Any]:
                 ours.append(time.perf_counter() - start)
                 stages.append(dict(explorer.timings))
                 assert explorer.error is None, explorer.error
+            elif who == "canvas":
+                interactive.controls[name].value = value
+                canvas.append(time.perf_counter() - start)
+                assert interactive.error is None, interactive.error
             else:
                 naive_values[name] = value
                 naive_change(naive_values)
                 theirs.append(time.perf_counter() - start)
     draws = {kind: explorer._renderer.draws[kind] - before[kind] for kind in before}
+    assert len(sent) == pictures + changes, "one picture sent per change"
+    canvas_kb = statistics.median(sent[pictures:]) / 1000
     explorer.close()
+    interactive.close()
 
     large = Explorer(n_neurons=100_000)
     large_times, large_stages, large_names = [], [], []
@@ -147,6 +173,8 @@ def run(changes: int, large_changes: int) -> dict[str, Any]:
     return {
         "ours": ours,
         "theirs": theirs,
+        "canvas": canvas,
+        "canvas_kb": canvas_kb,
         "stages": stages,
         "draws": draws,
         "large": large_times,
@@ -174,6 +202,9 @@ def report(results: dict[str, Any], changes: int) -> str:
         "| --- | ---: | ---: |",
         f"| naive: `interact` callback, Norse-style loop, new pyplot figure, PNG | {theirs_ms:.0f} | {theirs_p90:.0f} |",
         f"| lifteach `Explorer` | {ours_ms:.0f} | {ours_p90:.0f} |",
+        f"| lifteach `Explorer` on ipympl's canvas (`%matplotlib widget`), median "
+        f"{results['canvas_kb']:.0f} kB sent | {1000 * statistics.median(results['canvas']):.0f} "
+        f"| {1000 * float(np.percentile(results['canvas'], 90)):.0f} |",
         "",
         "| measure | value | target |",
         "| --- | ---: | --- |",
