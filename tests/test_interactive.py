@@ -132,7 +132,10 @@ def test_the_explorer_draws_on_ipympls_canvas_where_matplotlib_widget_is_on(
     assert isinstance(explorer.figure_widget, Canvas) and explorer.figure.canvas is explorer.figure_widget
     assert explorer.figure_widget in explorer.widget.children
     assert "lifteach-figure" in explorer.figure_widget._dom_classes
-    assert explorer.figure_widget.toolbar_visible == "fade-in-fade-out" and not explorer.figure_widget.header_visible
+    assert (
+        explorer.figure_widget.toolbar_visible == "fade-in-fade-out"
+        and not explorer.figure_widget.header_visible
+    )
     explorer.close()
 
 
