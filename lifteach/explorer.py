@@ -11,7 +11,8 @@ Hz, input scale in multiples of the rheobase) to the arguments of ``lifteach.sim
 ``simulate(**simulation_arguments({...}))`` in a notebook, without any widget. ``Explorer`` wires ipywidgets
 controls to it: one change runs one simulation, hands the result to every panel handle (``lifteach.plot``),
 and renders the figure once, as a PNG in an ``ipywidgets.Image`` (no front-end extension or CDN needed, so it
-works the same in JupyterLab, Notebook 7 and Voila).
+works the same in JupyterLab, Notebook 7 and Voila), or, after ``%matplotlib widget``, on ipympl's
+interactive canvas (``lifteach._interactive``).
 
 Speed: the usual change restores a cached background and draws just the changed artists on it (blitting),
 then encodes the PNG; a panel whose limits changed has its own part of the figure redrawn, and the whole figure

@@ -78,3 +78,57 @@ def wait_for_new_run(page: Page, old_source: str, old_summary: str) -> str:
     expected = expected_summary(values)
     expect(summary).to_have_text(expected, timeout=CHANGE_TIMEOUT_MS)
     return expected
+
+
+# --- the figure on ipympl's canvas (notebooks with %matplotlib widget) ----------------------------------
+
+_PICTURE = (
+    "figure => { const canvas = figure.tagName === 'CANVAS' ? figure : figure.querySelector('canvas');"
+    " return canvas ? canvas.toDataURL() : figure.src; }"
+)
+
+
+def picture(figure: Locator) -> str:
+    """What a figure shows: an image's source, or a canvas's pixels as a data URL (new with each picture).
+
+    ``figure`` is the ``.lifteach-figure`` element (an image or ipympl's canvas widget) or a canvas.
+    """
+    shown: str | None = figure.evaluate(_PICTURE)
+    assert shown, "the figure shows nothing"
+    return shown
+
+
+def wait_for_new_picture(page: Page, figure: Locator, old: str) -> str:
+    page.wait_for_function(
+        f"([figure, old]) => ({_PICTURE})(figure) !== old",
+        arg=[figure.element_handle(), old],
+        timeout=CHANGE_TIMEOUT_MS,
+    )
+    return picture(figure)
+
+
+def canvas_ink(canvas: Locator) -> float:
+    """The share of a canvas's pixels that are not white: 0 for an empty canvas."""
+    share: float = canvas.evaluate(
+        """canvas => {
+            if (canvas.width === 0) return 0;
+            const {data} = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+            let inked = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                if (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250) inked++;
+            }
+            return inked / (data.length / 4);
+        }"""
+    )
+    return share
+
+
+def wait_for_first_canvas_picture(page: Page, canvas: Locator) -> None:
+    """Wait until ipympl's canvas is shown and has a picture on it."""
+    expect(canvas).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "canvas => canvas.width > 0 && canvas.toDataURL() !== document.createElement('canvas').toDataURL()",
+        arg=canvas.element_handle(),
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_timeout(500)  # the first picture lands in a frame

@@ -58,24 +58,24 @@ def test_the_threshold_slider_moves_with_the_keyboard(page: Page, app_server: Ru
     assert_no_errors(page, errors)
 
 
+def type_into_readout(page: Page, name: str, text: str) -> None:
+    """Click a slider's readout, replace what it shows with ``text`` and press Enter, as a person types."""
+    control(page, name).locator(".widget-readout").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
 def test_typing_into_a_readout_re_runs(page: Page, app_server: RunningApp) -> None:
     errors = open_app(page, app_server)
     source, summary = image_source(page), page.locator(".lifteach-summary").inner_text()
-    readout = control(page, "n_neurons").locator(".widget-readout")
-    readout.click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type("250")
-    page.keyboard.press("Enter")
+    type_into_readout(page, "n_neurons", "250")
     wait_for_new_run(page, source, summary)
     assert re.search(r"from 25\d neurons", page.locator(".lifteach-summary").inner_text())
 
     # And the threshold, typed: the summary must follow again.
     source, summary = image_source(page), page.locator(".lifteach-summary").inner_text()
-    readout = control(page, "v_th").locator(".widget-readout")
-    readout.click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type("0.2")
-    page.keyboard.press("Enter")
+    type_into_readout(page, "v_th", "0.2")
     wait_for_new_run(page, source, summary)
     assert page_values(page)["v_th"] == 0.2
     assert_no_errors(page, errors)

@@ -10,44 +10,22 @@ from __future__ import annotations
 
 import re
 
-from apppage import TIMEOUT_MS, assert_no_errors, control
+from apppage import (
+    CHANGE_TIMEOUT_MS,
+    TIMEOUT_MS,
+    assert_no_errors,
+    canvas_ink,
+    control,
+    picture,
+    wait_for_first_canvas_picture,
+    wait_for_new_picture,
+)
 from appserver import RunningApp
 from conftest import SCREENSHOTS
 from playwright.sync_api import Locator, Page, expect
 
 NOTEBOOK = "05_zoom_into_a_spike.ipynb"
-CHANGE_TIMEOUT_MS = 15_000
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-
-
-def picture(canvas: Locator) -> str:
-    """What the canvas shows, as a data URL (changes with every new picture)."""
-    data_url: str = canvas.evaluate("canvas => canvas.toDataURL()")
-    return data_url
-
-
-def inked_share(canvas: Locator) -> float:
-    """The share of the canvas's pixels that are not white: 0 for an empty canvas."""
-    share: float = canvas.evaluate(
-        """canvas => {
-            const {data} = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-            let inked = 0;
-            for (let i = 0; i < data.length; i += 4) {
-                if (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250) inked++;
-            }
-            return inked / (data.length / 4);
-        }"""
-    )
-    return share
-
-
-def wait_for_new_picture(page: Page, canvas: Locator, old: str) -> str:
-    page.wait_for_function(
-        "([canvas, old]) => canvas.toDataURL() !== old",
-        arg=[canvas.element_handle(), old],
-        timeout=CHANGE_TIMEOUT_MS,
-    )
-    return picture(canvas)
 
 
 def settled_text(page: Page, footer: Locator, unlike: str) -> str:
@@ -85,14 +63,8 @@ def test_a_zoomed_view_survives_a_slider_move_and_home_brings_the_whole_run_back
     figure = page.locator(".lifteach-figure")
     canvas = figure.locator("canvas").first
     footer = figure.locator(".jupyter-matplotlib-footer")
-    expect(canvas).to_be_visible(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "canvas => canvas.width > 0 && canvas.toDataURL() !== document.createElement('canvas').toDataURL()",
-        arg=canvas.element_handle(),
-        timeout=TIMEOUT_MS,
-    )
-    page.wait_for_timeout(500)  # the first picture lands in a frame
-    assert inked_share(canvas) > 0.02, "the canvas shows no figure"
+    wait_for_first_canvas_picture(page, canvas)
+    assert canvas_ink(canvas) > 0.02, "the canvas shows no figure"
 
     box = canvas.bounding_box()
     assert box is not None and box["width"] == 800 and box["height"] == 520
@@ -131,5 +103,5 @@ def test_a_zoomed_view_survives_a_slider_move_and_home_brings_the_whole_run_back
     figure.locator("button[title='Reset original view']").click()
     wait_for_new_picture(page, canvas, shown)
     assert time_under_mouse(page, footer, *point) == whole
-    assert inked_share(canvas) > 0.02
+    assert canvas_ink(canvas) > 0.02
     assert_no_errors(page, errors)

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 
 import nbformat
 import pytest
-from apppage import CHANGE_TIMEOUT_MS, TIMEOUT_MS
+from apppage import (
+    CHANGE_TIMEOUT_MS,
+    TIMEOUT_MS,
+    canvas_ink,
+    picture,
+    wait_for_first_canvas_picture,
+    wait_for_new_picture,
+)
 from appserver import RunningApp, running
 from conftest import SCREENSHOTS
 from playwright.sync_api import Locator, Page, expect
@@ -81,29 +88,6 @@ def run_all_cells(page: Page) -> None:
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
 
-def picture(figure: Locator) -> str:
-    """What a figure shows: the image's source, or the canvas's pixels as a data URL."""
-    if figure.evaluate("element => element.tagName") == "IMG":
-        source = figure.get_attribute("src")
-        assert source, "the figure image has no source"
-        return source
-    data_url: str = figure.locator("canvas").first.evaluate("canvas => canvas.toDataURL()")
-    return data_url
-
-
-def canvas_is_drawn(figure: Locator) -> bool:
-    inked: float = figure.locator("canvas").first.evaluate(
-        """canvas => {
-            if (canvas.width === 0) return 0;
-            const {data} = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-            let inked = 0;
-            for (let i = 0; i < data.length; i += 4) if (data[i] < 250) inked++;
-            return inked / (data.length / 4);
-        }"""
-    )
-    return inked > 0.02
-
-
 def move_threshold(page: Page, explorer: Locator, figure: Locator) -> None:
     """Drag the threshold slider's handle to the right with the mouse; the figure must show a new picture.
 
@@ -121,12 +105,7 @@ def move_threshold(page: Page, explorer: Locator, figure: Locator) -> None:
     page.mouse.up()
     expect(readout).not_to_have_text("0.30")
     expect(explorer.locator(".lifteach-summary")).not_to_have_text(summary, timeout=CHANGE_TIMEOUT_MS)
-    page.wait_for_function(
-        "([figure, before]) => { const canvas = figure.querySelector('canvas');"
-        " return (canvas ? canvas.toDataURL() : figure.src) !== before; }",
-        arg=[figure.element_handle(), before],
-        timeout=CHANGE_TIMEOUT_MS,
-    )
+    wait_for_new_picture(page, figure, before)
 
 
 @pytest.mark.parametrize("front_end", ["lab/tree/explorers_lab.ipynb", "notebooks/explorers_notebook.ipynb"])
@@ -146,20 +125,13 @@ def test_the_explorer_as_image_and_on_the_canvas_in_jupyterlab_and_notebook_7(
     expect(explorers).to_have_count(2, timeout=TIMEOUT_MS)
     image, canvas = explorers.nth(0).locator(".lifteach-figure"), explorers.nth(1).locator(".lifteach-figure")
     expect(image).to_have_attribute("src", re.compile("^blob:|^data:image/png"), timeout=TIMEOUT_MS)
-    expect(canvas.locator("canvas").first).to_be_visible(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "figure => { const canvas = figure.querySelector('canvas'); return canvas.width > 0"
-        " && canvas.toDataURL() !== document.createElement('canvas').toDataURL(); }",
-        arg=canvas.element_handle(),
-        timeout=TIMEOUT_MS,
-    )
-    page.wait_for_timeout(500)
-    assert canvas_is_drawn(canvas), "the canvas shows no figure"
+    wait_for_first_canvas_picture(page, canvas.locator("canvas").first)
+    assert canvas_ink(canvas.locator("canvas").first) > 0.02, "the canvas shows no figure"
     assert canvas.locator("button[title^='Zoom to rectangle']").count() == 1
 
     move_threshold(page, explorers.nth(0), image)
     move_threshold(page, explorers.nth(1), canvas)
-    assert canvas_is_drawn(canvas)
+    assert canvas_ink(canvas.locator("canvas").first) > 0.02
     text = page.locator(".jp-OutputArea").all_inner_texts()
     assert not any("Traceback" in block or "Error displaying widget" in block for block in text)
     if front_end.startswith("notebooks/"):
