@@ -43,6 +43,7 @@ import numpy as np
 import torch
 
 from lifteach.explorer import CONTROLS, Explorer, simulation_arguments
+from lifteach.explorer.views import CanvasView
 from lifteach.lif import LIFParameters
 
 TARGET_MS, TARGET_RATIO, TARGET_LARGE_S = 100.0, 3.0, 1.5  # issue 3
@@ -115,8 +116,8 @@ def connected_canvas_explorer() -> tuple[Explorer, list[int]]:
     """An explorer on ipympl's canvas whose page said it is there; returns it and the sizes of the
     pictures it sends."""
     explorer = Explorer(interactive=True)
-    assert explorer._interactive is not None
-    canvas = explorer._interactive.canvas
+    assert isinstance(explorer.view, CanvasView)
+    canvas = explorer.view.canvas
     sent: list[int] = []
     canvas.send = lambda content, buffers=None: sent.extend(len(b) for b in buffers or [])
     canvas._handle_message(canvas, {"type": "initialized"}, [])  # what the page says once it shows it
@@ -131,7 +132,7 @@ def run(changes: int, large_changes: int) -> dict[str, Any]:
         explorer_change(explorer, name, step(explorer.values[name]))
         interactive.controls[name].value = explorer.values[name]
     naive_values = dict(explorer.values)
-    before = dict(explorer._renderer.draws)
+    before = dict(explorer.view.renderer.draws)
     pictures = len(sent)
     ours, theirs, canvas, stages = [], [], [], []
     for k in range(changes):
@@ -153,7 +154,7 @@ def run(changes: int, large_changes: int) -> dict[str, Any]:
                 naive_values[name] = value
                 naive_change(naive_values)
                 theirs.append(time.perf_counter() - start)
-    draws = {kind: explorer._renderer.draws[kind] - before[kind] for kind in before}
+    draws = {kind: explorer.view.renderer.draws[kind] - before[kind] for kind in before}
     assert len(sent) == pictures + changes, "one picture sent per change"
     canvas_kb = statistics.median(sent[pictures:]) / 1000
     explorer.close()
@@ -168,7 +169,7 @@ def run(changes: int, large_changes: int) -> dict[str, Any]:
         large_times.append(time.perf_counter() - start)
         large_stages.append(dict(large.timings))
         assert large.error is None, large.error
-    large_draws = dict(large._renderer.draws)
+    large_draws = dict(large.view.renderer.draws)
     large.close()
     return {
         "ours": ours,

@@ -380,9 +380,9 @@ def test_each_way_of_redrawing_gives_the_picture_of_a_full_draw(
 ) -> None:
     explorer.set(**before)
     explorer.set(**change)
-    assert explorer._renderer.last_draw == drawn
+    assert explorer.view.renderer.last_draw == drawn
     shown = pixels(explorer.png())
-    full = pixels(explorer._renderer.render(list(explorer.panels.values()), force=True))
+    full = pixels(explorer.view.renderer.render(list(explorer.panels.values()), force=True))
     assert np.array_equal(shown, full)
 
 
@@ -465,7 +465,7 @@ class ControlSequences(RuleBasedStateMachine):
         assert picture(app) == picture(fresh)
         # And the cached background was not stale: a full redraw of the same figure draws the same pixels.
         assert np.array_equal(
-            pixels(app.png()), pixels(app._renderer.render(list(app.panels.values()), force=True))
+            pixels(app.png()), pixels(app.view.renderer.render(list(app.panels.values()), force=True))
         )
         app.close()
         fresh.close()

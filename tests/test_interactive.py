@@ -20,8 +20,8 @@ import pytest
 from matplotlib.axes import Axes
 from PIL import Image
 
-from lifteach._interactive import IPYMPL_BACKENDS, ipympl_active
 from lifteach.explorer import Explorer
+from lifteach.explorer.views import IPYMPL_BACKENDS, CanvasView, ipympl_active
 
 SMALL = {"n_neurons": 100, "duration": 200}
 
@@ -30,8 +30,8 @@ class FrontEnd:
     """What ipympl's JavaScript does with an explorer's canvas, in Python."""
 
     def __init__(self, app: Explorer) -> None:
-        assert app._interactive is not None
-        self.canvas: Any = app._interactive.canvas
+        assert isinstance(app.view, CanvasView)
+        self.canvas: Any = app.view.canvas
         self.images: list[str] = []  # the image mode ("full" or "diff") of each picture received
         self.picture: np.ndarray | None = None
         self.draw_requests = 0
@@ -111,7 +111,7 @@ def picture_of_a_fresh_image_explorer(app: Explorer, views: dict[str, Any] | Non
     for name, (x, y) in (views or {}).items():
         fresh.panels[name].ax.set_xlim(x)
         fresh.panels[name].ax.set_ylim(y)
-    shown = pixels(fresh._renderer.render(list(fresh.panels.values()), force=True))
+    shown = pixels(fresh.view.renderer.render(list(fresh.panels.values()), force=True))
     fresh.close()
     return shown
 

@@ -1,34 +1,67 @@
-"""The explorer's figure on an interactive ipympl canvas (zoom, pan, cursor readout): for ``%matplotlib widget``.
+"""How the explorer's figure reaches the page: one protocol, two views.
 
-The default figure is a PNG in an ``ipywidgets.Image``, which needs no front-end extension. Where a learner
-has turned on ipympl (``%matplotlib widget`` in JupyterLab or Notebook 7), the explorer draws on ipympl's
-canvas instead: the same blitting renderer draws the picture, and ipympl sends the changed pixels.
+- ``ImageView``: the picture as a PNG in an ``ipywidgets.Image``. Needs no front-end extension or CDN, so it
+  works the same in JupyterLab, Notebook 7, Voila, Binder and a page saved by nbconvert.
+- ``CanvasView``: ipympl's interactive canvas (zoom, pan, the coordinates under the mouse), where a learner
+  turned it on with ``%matplotlib widget``. A learner who zoomed into a panel keeps that view while the sliders
+  move; the toolbar's Home button, or the explorer's Reset, returns every panel to its own view.
 
-A learner who zoomed into a panel keeps that view while the sliders move (to watch one spike while changing
-``tau_mem``, say); the toolbar's Home button, or the explorer's Reset, returns every panel to its own view.
+Both draw with the same ``BlitRenderer``; the explorer talks to either through ``FigureView`` and never asks
+which one it has.
 """
 
 from __future__ import annotations
 
+import contextlib
 from base64 import b64encode
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
+import ipywidgets as widgets
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from lifteach._render import BlitRenderer, png_bytes
+from lifteach import plot
+from lifteach.explorer._render import BlitRenderer, png_bytes
 
-__all__ = ["InteractiveCanvas", "ipympl_active"]
+__all__ = ["IPYMPL_BACKENDS", "CanvasView", "FigureView", "ImageView", "ipympl_active", "make_view"]
 
 IPYMPL_BACKENDS = frozenset({"widget", "ipympl", "module://ipympl.backend_nbagg"})
 """The names ``%matplotlib widget`` (and ``matplotlib.use``) give ipympl's backend."""
 
 View = tuple[tuple[float, float], tuple[float, float]]
+"""An axes' view: its x limits and its y limits."""
+
+
+class FigureView(Protocol):
+    """Shows a figure of panels in a widget.
+
+    Attributes:
+        widget: the widget to put on the page.
+        renderer: the renderer drawing the figure.
+    """
+
+    widget: widgets.DOMWidget
+    renderer: BlitRenderer
+
+    def show(self, panels: Sequence[plot.Panel], force: bool = False) -> None:
+        """Draw the panels (everything when ``force``) and put the picture on the page."""
+
+    def png(self) -> bytes:
+        """The figure as shown, as PNG bytes."""
+
+    def keeping_zoom(self) -> contextlib.AbstractContextManager[None]:
+        """Panels update inside the block; views a learner zoomed to are kept."""
+
+    def forget_zoom(self) -> bool:
+        """Every panel back to its own view; True when one was zoomed."""
+
+    def close(self) -> None:
+        """Close the view's widgets."""
 
 
 def ipympl_active() -> bool:
@@ -36,6 +69,43 @@ def ipympl_active() -> bool:
     # rcParams["backend"] would choose and load a backend when none was chosen yet; the stored value does not.
     backend = dict.__getitem__(matplotlib.rcParams, "backend")
     return isinstance(backend, str) and backend.lower() in IPYMPL_BACKENDS
+
+
+def make_view(
+    figure: Figure,
+    layout: ConstrainedLayoutEngine,
+    axes: Sequence[Axes],
+    interactive: bool,
+    on_home: Callable[[], None],
+) -> FigureView:
+    """A ``CanvasView`` when ``interactive``, else an ``ImageView``; ``on_home`` runs after the canvas's Home."""
+    if interactive:
+        return CanvasView(figure, layout, axes, on_home)
+    return ImageView(figure, layout)
+
+
+class ImageView:
+    """The figure as a PNG in an ``ipywidgets.Image`` (``image``), re-encoded after every change."""
+
+    def __init__(self, figure: Figure, layout: ConstrainedLayoutEngine) -> None:
+        self.renderer = BlitRenderer(figure, layout)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
+        self.widget: widgets.DOMWidget = self.image
+
+    def show(self, panels: Sequence[plot.Panel], force: bool = False) -> None:
+        self.image.value = self.renderer.render(panels, force=force)
+
+    def png(self) -> bytes:
+        return bytes(self.image.value)  # the widget holds a memoryview
+
+    def keeping_zoom(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # an image cannot be zoomed
+
+    def forget_zoom(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.image.close()
 
 
 def _view(ax: Axes) -> View:
@@ -66,8 +136,8 @@ def _canvas_class() -> type:
     return LifteachCanvas
 
 
-class InteractiveCanvas:
-    """An ipympl canvas showing ``figure`` as ``renderer`` draws it, which keeps the views learners zoomed to.
+class CanvasView:
+    """ipympl's canvas showing the figure as the renderer draws it, keeping the views learners zoomed to.
 
     Args:
         figure: the figure (made without pyplot; it is not registered with pyplot, so never shown twice).
@@ -94,10 +164,10 @@ class InteractiveCanvas:
                 "interactive=True needs ipympl: pip install ipympl (or lifteach[app]), then run "
                 "%matplotlib widget; or pass interactive=False for the figure as an image."
             ) from error
-        self.figure = figure
         self.axes = list(axes)
         # Any: ipympl is unannotated.
         self.canvas: Any = _canvas_class()(figure)
+        self.widget: widgets.DOMWidget = self.canvas
         self.manager: Any = FigureManager(self.canvas, 1)
         self.renderer = renderer = BlitRenderer(figure, layout, self.canvas)
         self.canvas.header_visible = False  # the header says "Figure 1", which means nothing here
@@ -115,10 +185,12 @@ class InteractiveCanvas:
         # view before the first zoom, which a slider may have changed since.
         self.canvas.toolbar.home = lambda *_args: self.home()
 
-    @property
-    def widget(self) -> Any:
-        """The widget to show: ipympl's canvas (with its toolbar)."""
-        return self.canvas
+    def show(self, panels: Sequence[plot.Panel], force: bool = False) -> None:
+        self.renderer.draw(panels, force=force)
+        self.canvas.blit()  # ipympl sends only the pixels that changed
+
+    def png(self) -> bytes:
+        return self.renderer.encode()
 
     def zoomed_views(self) -> dict[int, View]:
         """The views of the axes a learner zoomed or panned (they differ from the panel's own), by axes id."""
@@ -128,8 +200,11 @@ class InteractiveCanvas:
             if id(ax) in self._automatic and _view(ax) != self._automatic[id(ax)]
         }
 
-    def keep_views(self, zoomed: dict[int, View]) -> None:
-        """After the panels updated (and chose their views): remember those, then put zoomed views back."""
+    @contextlib.contextmanager
+    def keeping_zoom(self) -> Iterator[None]:
+        zoomed = self.zoomed_views()
+        yield
+        # The panels chose their views: remember those, then put zoomed views back.
         for ax in self.axes:
             self._automatic[id(ax)] = _view(ax)
             if id(ax) in zoomed:
@@ -138,7 +213,6 @@ class InteractiveCanvas:
                 ax.set_ylim(y)
 
     def forget_zoom(self) -> bool:
-        """Every axes back to its panel's own view; True when one was zoomed."""
         zoomed = self.zoomed_views()
         for ax in self.axes:
             if id(ax) in zoomed:
@@ -151,10 +225,6 @@ class InteractiveCanvas:
     def home(self) -> None:
         self.forget_zoom()
         self._on_home()
-
-    def send(self) -> None:
-        """Send what the renderer drew to the page (ipympl sends only the pixels that changed)."""
-        self.canvas.blit()
 
     def close(self) -> None:
         self.canvas.toolbar.close()

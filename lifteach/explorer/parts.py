@@ -1,0 +1,89 @@
+"""The widgets an explorer is made of, built from control specs, and the CSS classes that mark them.
+
+Pages, tests and teachers' style sheets find the parts by class, the same in every front end:
+``lifteach-control-<name>``, ``lifteach-figure``, ``lifteach-summary``, ``lifteach-message`` (and, in the app,
+``lifteach-app`` and ``lifteach-query-notice``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import ipywidgets as widgets
+
+from lifteach.explorer.controls import ControlSpec
+
+__all__ = ["CSS_PREFIX", "control_widget", "error_html"]
+
+CSS_PREFIX = "lifteach-"
+"""The prefix of every CSS class the explorer and the app give their parts."""
+
+LABEL_WIDTH = "12.5em"
+"""Room for the longest label, "input scale (× rheobase)"."""
+
+RESHAPING = frozenset({"n_neurons", "duration"})
+"""Controls that change the input's shape cost most per change: they run on release, or per key press."""
+
+
+def control_widget(spec: ControlSpec, value: Any) -> widgets.ValueWidget:
+    """The widget for one control at ``value``: a dropdown, a text box (the seed) or a slider with a readout."""
+    common: dict[str, Any] = {
+        "description": spec.label,
+        "description_allow_html": False,
+        "style": {"description_width": LABEL_WIDTH},
+        "layout": widgets.Layout(width="auto"),
+        "tooltip": spec.help,
+    }
+    continuous = spec.name not in RESHAPING
+    control: widgets.ValueWidget
+    if spec.kind == "choice":
+        assert spec.options is not None
+        control = widgets.Dropdown(
+            options=[(label, key) for key, label in spec.options.items()], value=value, **common
+        )
+    elif spec.kind == "log":
+        control = widgets.FloatLogSlider(
+            value=value,
+            base=10,
+            min=math.log10(spec.low),
+            max=math.log10(spec.high),
+            step=spec.step,
+            readout_format=".0f",
+            continuous_update=continuous,
+            **common,
+        )
+    elif spec.kind == "int" and spec.name == "seed":  # any of a million seeds: typed, not dragged
+        control = widgets.BoundedIntText(value=value, min=int(spec.low), max=int(spec.high), **common)
+    elif spec.kind == "int":
+        control = widgets.IntSlider(
+            value=value,
+            min=int(spec.low),
+            max=int(spec.high),
+            step=int(spec.step),
+            continuous_update=continuous,
+            **common,
+        )
+    else:
+        decimals = max(0, -math.floor(math.log10(spec.step)))
+        control = widgets.FloatSlider(
+            value=value,
+            min=spec.low,
+            max=spec.high,
+            step=spec.step,
+            readout_format=f".{decimals}f",
+            continuous_update=continuous,
+            **common,
+        )
+    control.add_class(f"{CSS_PREFIX}control-{spec.name}")
+    return control
+
+
+def error_html(text: str, unexpected: bool = False) -> str:
+    """The message shown above the figure when a change cannot be simulated (or, ``unexpected``, for a bug)."""
+    lead = "Something went wrong (please report it)" if unexpected else "These values cannot be simulated"
+    return (
+        f'<div style="color:#a1140a;border-left:4px solid #D55E00;padding:2px 8px">'
+        f"<b>{lead}:</b> {html.escape(text)} <i>The figure still shows the last run that worked.</i></div>"
+    )

@@ -1,0 +1,342 @@
+"""``Explorer``: controls wired to one simulation and one figure per change. Wiring only.
+
+What a value means lives in ``controls``; values become simulate arguments in ``arguments``; panels draw in
+``lifteach.plot``; the figure reaches the page through a ``views.FigureView``; words and files come from
+``export``. One change runs one simulation, hands the result to every panel, and shows the figure once.
+While a slider is dragged, ipywidgets' front end keeps at most one change in flight and sends only the latest
+value once the kernel is free again, so changes never queue up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+import torch
+
+from lifteach import plot
+from lifteach._threads import one_thread
+from lifteach.explorer import export
+from lifteach.explorer._figure import panel_figure
+from lifteach.explorer.arguments import input_settings, simulation_arguments
+from lifteach.explorer.controls import CONTROLS, DEFAULT_CONTROLS, check_names, chosen_names, ranged_specs
+from lifteach.explorer.parts import CSS_PREFIX, control_widget, error_html
+from lifteach.explorer.views import ipympl_active, make_view
+from lifteach.simulate import Result, simulate
+
+__all__ = ["DEFAULT_PANELS", "Explorer"]
+
+_log = logging.getLogger("lifteach.explorer")
+
+DEFAULT_PANELS = ("voltage", "raster", "spike_counts")
+"""The panels an ``Explorer()`` shows; see ``lifteach.plot.PANELS`` for all."""
+
+
+class Explorer:
+    """An interactive LIF explorer: controls, a figure of panels, and a one-line summary.
+
+    Args:
+        controls: names of the controls to show (see ``CONTROLS``; default ``DEFAULT_CONTROLS``). Values of
+            the others stay fixed at their initial values (they can still be changed with ``set``).
+        panels: names of the panels to draw (see ``lifteach.plot.PANELS``; default ``DEFAULT_PANELS``).
+        ranges: ``{name: (low, high)}`` or ``(low, high, step)`` to change a slider's range.
+        panel_options: ``{panel name: {option: value}}`` passed to the panel function (e.g. ``max_neurons``).
+        figsize: figure size in inches (default: from the panels).
+        dpi: pixels per inch of the figure image.
+        interactive: draw the figure on an ipympl canvas (zoom, pan, cursor readout) instead of as a PNG
+            image. Default: when ``%matplotlib widget`` is active. Needs ipympl and its front-end extension
+            (JupyterLab, Notebook 7; Voila when ipympl is installed where it runs).
+        **initial_values: initial control values (default ``CONTROLS[name].default``); the reset button
+            returns to them. Times in ms, rates in Hz, ``scale`` in multiples of the rheobase.
+
+    Attributes:
+        controls: the control widgets by name; set ``.value`` or call ``set`` to change them from code.
+        result: the latest simulation ``Result`` (None until one succeeded).
+        figure: the matplotlib ``Figure`` (created without pyplot, so never shown twice).
+        view: how the figure reaches the page (``views.ImageView`` or ``views.CanvasView``).
+        figure_widget: the widget showing the figure: ``image``, or ipympl's canvas when ``interactive``.
+        image: the ``Image`` widget showing the figure as a PNG; None when ``interactive``.
+        panels: the panel handles by name.
+        summary: a ``Label`` with the summary line; ``message``: an ``HTML`` widget showing errors.
+        simulations, renders: how many simulations and figure renders ran (one each per change).
+        timings: milliseconds spent in the last change, by stage.
+    """
+
+    def __init__(
+        self,
+        controls: Sequence[str] | None = None,
+        panels: Sequence[str] | None = None,
+        *,
+        ranges: Mapping[str, Sequence[float]] | None = None,
+        panel_options: Mapping[str, Mapping[str, Any]] | None = None,
+        figsize: tuple[float, float] | None = None,
+        dpi: float = 100,
+        interactive: bool | None = None,
+        **initial_values: Any,
+    ) -> None:
+        control_names = chosen_names(DEFAULT_CONTROLS if controls is None else controls, CONTROLS, "control")
+        panel_names = chosen_names(DEFAULT_PANELS if panels is None else panels, plot.PANELS, "panel")
+        check_names(initial_values)
+        options = dict(panel_options or {})
+        if set(options) - set(panel_names):
+            raise ValueError(
+                f"panel_options names panels that are not shown: {sorted(set(options) - set(panel_names))!r}."
+            )
+        self.specs = ranged_specs(ranges)
+        self.defaults = {name: spec.default for name, spec in self.specs.items()}
+        self.defaults |= {name: self.specs[name].check(value) for name, value in initial_values.items()}
+        self._fixed = {name: value for name, value in self.defaults.items() if name not in control_names}
+        self.controls = {
+            name: control_widget(self.specs[name], self.defaults[name]) for name in control_names
+        }
+        self._hold, self._busy, self._pending = 0, False, False
+        self.simulations = self.renders = 0
+        self.timings: dict[str, float] = {}
+        self.error: str | None = None
+        self.result: Result | None = None
+        recorded = tuple(q for q, panel in (("v", "voltage"), ("i", "current")) if panel in panel_names)
+        self._record = recorded or ("v", "i")
+        # The input of the last run, by the settings that made it (see ``arguments``).
+        self._input: tuple[tuple[object, ...], torch.Tensor] | None = None
+
+        self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 4px 8px"))
+        self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
+        self.reset_button = widgets.Button(
+            description="Reset", icon="undo", tooltip="back to the starting values"
+        )
+        self.keep_reference = widgets.ToggleButton(
+            description="Keep as reference",
+            icon="clone",
+            tooltip="show this run faintly behind the next ones",
+        )
+        self.export_button = widgets.Button(
+            description="Export",
+            icon="download",
+            tooltip="make download links for the figure (PNG) and data (CSV)",
+        )
+        self.downloads = widgets.HTML(value="")
+        self.reset_button.on_click(lambda _button: self.reset())
+        self.export_button.on_click(lambda _button: self._guarded("export", self._make_downloads))
+        self.keep_reference.observe(
+            lambda change: self._guarded("draw the reference", self._reference), "value"
+        )
+        for name, control in self.controls.items():
+            control.observe(self._on_change_of(name), names="value")
+        self._update_enabled()
+
+        # The panels are built on the first result (a silent placeholder run if it cannot be simulated).
+        try:
+            with one_thread():
+                self.result = self._simulate(self.values)
+        except (ValueError, TypeError) as error:
+            self._show_error(error)
+        self.interactive = ipympl_active() if interactive is None else bool(interactive)
+        self.figure, layout, axes = panel_figure(panel_names, figsize, dpi)
+        self.view = make_view(self.figure, layout, list(axes.values()), self.interactive, self._render)
+        self.figure_widget = self.view.widget
+        self.image = self.figure_widget if isinstance(self.figure_widget, widgets.Image) else None
+        shown = self.result or simulate(torch.zeros(self._placeholder_steps(), 1), record_neurons=[0])
+        with self.view.keeping_zoom():  # the canvas learns each panel's own view
+            self.panels = {
+                name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
+            }
+        self._render(force=True)
+        if self.result is not None:
+            self.summary.value = export.summary_text(self.result)
+
+        self._controls_box = widgets.GridBox(
+            list(self.controls.values()),
+            layout=widgets.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))", grid_gap="2px 12px"
+            ),
+        )
+        for part, name in (
+            (self.figure_widget, "figure"),
+            (self.summary, "summary"),
+            (self.message, "message"),
+        ):
+            part.add_class(f"{CSS_PREFIX}{name}")
+        self._footer = widgets.HBox([self.reset_button, self.keep_reference, self.export_button])
+        # The summary has a line of its own: beside the buttons, a long one was cut off.
+        parts = [
+            self._controls_box,
+            self.message,
+            self.figure_widget,
+            self.summary,
+            self._footer,
+            self.downloads,
+        ]
+        width = f"{self.figure.get_figwidth() * dpi + 40:.0f}px"
+        self.widget = widgets.VBox(parts, layout=widgets.Layout(max_width=width))
+
+    def _placeholder_steps(self) -> int:
+        duration = self.defaults["duration"]
+        return max(1, round(float(duration))) if isinstance(duration, int | float) else 1000
+
+    def _update_enabled(self) -> None:
+        """Grey out the controls the chosen input kind does not use."""
+        kind = self.values["input_kind"]
+        for name, used in (("rate", kind == "spikes"), ("noise", kind == "noisy")):
+            if name in self.controls:
+                self.controls[name].disabled = not used
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control, shown or fixed, by name."""
+        return {**self._fixed, **{name: control.value for name, control in self.controls.items()}}
+
+    def _on_change_of(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def on_change(change: dict[str, Any]) -> None:
+            if name == "input_kind":
+                self._update_enabled()
+            self._changed()
+
+        return on_change
+
+    def _changed(self) -> None:
+        """Something changed: re-run now, unless a batch (``hold``) or a run is under way (then it runs once,
+        with the latest values, when that ends)."""
+        self._pending = True
+        if self._hold or self._busy:
+            return
+        self._busy = True
+        try:
+            while self._pending:
+                self._pending = False
+                with one_thread():
+                    self._run()
+        finally:
+            self._busy = False
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change several controls inside ``with explorer.hold():`` and re-run once at the end."""
+        self._hold += 1
+        try:
+            yield
+        finally:
+            self._hold -= 1
+        if self._hold == 0 and self._pending:
+            self._changed()
+
+    def set(self, **values: Any) -> None:
+        """Change several controls at once; the simulation and the figure follow once, before this returns.
+
+        Values outside a control's range are clamped to it, as the widgets do; a value of the wrong kind
+        raises ``TypeError``/``ValueError`` before anything changes.
+        """
+        check_names(values)
+        clean = {name: self.specs[name].clamp(value) for name, value in values.items()}
+        with self.hold():
+            for name, value in clean.items():
+                if name in self.controls:
+                    self.controls[name].value = value
+                elif self._fixed[name] != value:
+                    self._fixed[name] = value
+                    self._pending = True
+
+    def reset(self) -> None:
+        """Back to the starting values, and every panel back to its own view if one was zoomed (one re-run)."""
+        with self.hold():
+            if self.view.forget_zoom():
+                self._pending = True
+            self.set(**self.defaults)
+
+    def _simulate(self, values: Mapping[str, Any]) -> Result:
+        self.simulations += 1
+        settings = input_settings(values)
+        reuse = self._input[1] if self._input is not None and self._input[0] == settings else None
+        arguments = simulation_arguments(values, record=self._record, input=reuse)
+        self._input = (settings, arguments["input"])
+        return simulate(**arguments)
+
+    def _run(self) -> None:
+        self.downloads.value = ""
+        start = time.perf_counter()
+        try:
+            result = self._simulate(self.values)
+        except (ValueError, TypeError) as error:  # values the learner chose that cannot be simulated
+            self._show_error(error)
+            return
+        except Exception as error:  # a bug, not the learner's doing: say so in the app and in the log
+            _log.exception("the explorer's simulation failed")
+            self._show_error(error, unexpected=True)
+            return
+        simulated = time.perf_counter()
+        self.result = result
+        if self._guarded("draw the figure", lambda: self._update_panels(result)):
+            updated = time.perf_counter()
+            if self._guarded("draw the figure", self._render):
+                self.summary.value = export.summary_text(result)
+                done = time.perf_counter()
+                self._show_error(None)
+                stages = {
+                    "simulate_ms": (start, simulated),
+                    "update_ms": (simulated, updated),
+                    "render_ms": (updated, done),
+                }
+                self.timings = {name: 1000 * (end - begin) for name, (begin, end) in stages.items()}
+                self.timings["total_ms"] = 1000 * (done - start)
+
+    def _update_panels(self, result: Result) -> None:
+        with self.view.keeping_zoom():
+            for panel in self.panels.values():
+                panel.update(result)
+
+    def _render(self, force: bool = False) -> None:
+        self.view.show(list(self.panels.values()), force=force)
+        self.renders += 1
+
+    def _guarded(self, what: str, action: Callable[[], object]) -> bool:
+        """Run ``action``; a bug in it is shown in the page and logged instead of breaking the widget."""
+        try:
+            action()
+        except Exception as error:
+            _log.exception("the explorer could not %s", what)
+            self._show_error(error, unexpected=True)
+            return False
+        return True
+
+    def _show_error(self, error: BaseException | None, unexpected: bool = False) -> None:
+        self.error = None if error is None else (str(error) or type(error).__name__)
+        self.message.value = "" if self.error is None else error_html(self.error, unexpected)
+        self.message.layout.display = "none" if self.error is None else "block"
+
+    def _reference(self) -> None:
+        reference = self.result if self.keep_reference.value else None
+        with self.view.keeping_zoom():
+            for panel in self.panels.values():
+                panel.set_reference(reference)
+        self._render()
+
+    def png(self) -> bytes:
+        """The figure as shown, as PNG bytes."""
+        return self.view.png()
+
+    def csv(self) -> str:
+        """The latest run as CSV text (see ``export.result_csv``); empty when nothing ran yet."""
+        return "" if self.result is None else export.result_csv(self.result, self.values)
+
+    def _make_downloads(self) -> None:
+        self.downloads.value = export.download_links(self.png(), self.csv())
+
+    def show(self) -> None:
+        """Display the explorer (in a notebook, the explorer as the last expression of a cell does too)."""
+        from IPython.display import display
+
+        display(self.widget)  # type: ignore[no-untyped-call]  # IPython is unannotated
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close every widget of the explorer (frees them in the kernel and removes them from the page)."""
+        for widget in (*self.controls.values(), self._controls_box, self.message, *self._footer.children):
+            widget.close()
+        for widget in (self._footer, self.downloads, self.widget):
+            widget.close()
+        self.view.close()
