@@ -1,6 +1,7 @@
 # Two entry points, both usable on a fresh clone with nothing but Python 3.10+ (and root for Chromium):
 #   make app   - set everything up and open the LIF explorer in the browser
 #   make test  - set everything up and run the whole test suite (lint, types, unit, notebooks, browser)
+#   make check - lint, types and unit tests only: the inner loop while developing
 # Everything is installed into .venv/ from requirements/constraints.txt, which pins the CPU build of
 # torch 2.13.0 so that no multi-GB CUDA build is ever downloaded.
 
@@ -10,7 +11,7 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint benchmark load-test refresh-notebooks chromium clean
+.PHONY: app test check lint benchmark load-test refresh-notebooks chromium clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,11 @@ lint: $(STAMP)
 test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest
 
+# The inner loop (a few minutes): lint, types and the unit tests, without the tests that start servers, build
+# environments or drive a browser, and without re-running the notebooks. `make test` is the whole proof.
+check: lint
+	$(BIN)/python -m pytest tests -q -m "not browser and not server"
+
 # Re-execute every notebook and store its outputs (nbval compares against them): first the .ipynb takes the
 # cells of its .md (the file people edit; --update keeps cell ids, so diffs show only real changes), then
 # nbconvert runs it in a fresh kernel, without timing metadata that would change on every run.
@@ -51,17 +57,20 @@ refresh-notebooks: $(STAMP)
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
 		--ExecutePreprocessor.store_widget_state=False \
 		$(NOTEBOOK_SOURCES:.md=.ipynb)
+	# The app notebook inside the package is notebook 02 without outputs (tests/test_app.py checks it).
+	$(BIN)/jupytext --to ipynb --output lifteach/notebooks/explorer.ipynb notebooks/02_lif_explorer.md
 	# jupytext's contents manager refuses an .ipynb newer than its .md; the .md is the source either way.
 	touch $(NOTEBOOK_SOURCES)
 
+# Benchmarks share the browser tests' helpers (tests/browser/appserver.py): tests/ is on their path.
 benchmark: $(STAMP) chromium
-	$(BIN)/python benchmarks/bench_core.py
-	$(BIN)/python benchmarks/bench_explorer.py
-	$(BIN)/python benchmarks/bench_app.py
+	PYTHONPATH=tests $(BIN)/python benchmarks/bench_core.py
+	PYTHONPATH=tests $(BIN)/python benchmarks/bench_explorer.py
+	PYTHONPATH=tests $(BIN)/python benchmarks/bench_app.py
 
 # Ten browser sessions moving sliders on one app server (about 2 minutes); see docs/hardening.md.
 load-test: $(STAMP) chromium
-	$(BIN)/python benchmarks/load_test.py
+	PYTHONPATH=tests $(BIN)/python benchmarks/load_test.py
 
 clean:
 	rm -rf $(VENV)

@@ -20,12 +20,9 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 import psutil
-from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
+from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Browser, Page, sync_playwright
 
 INTERACTIVE = ".lifteach-control-v_th [role=slider]"

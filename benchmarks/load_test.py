@@ -24,12 +24,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 import psutil
-from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
+from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Page, sync_playwright
 
 SLIDER = ".lifteach-control-v_th [role=slider]"
@@ -150,7 +147,7 @@ def _threshold_shown(page: Page) -> float:
 
 def run(sessions: int = 10, changes: int = 20) -> Report:
     """Run the classroom against a fresh ``lifteach app`` and return what was measured and what failed."""
-    from apppage import expected_summary, page_values
+    from browser.apppage import expected_summary, page_values
 
     from lifteach.explorer import CONTROLS
 

@@ -74,6 +74,7 @@ def test_loopback_addresses_are_recognised(ip: str, loopback: bool) -> None:
     assert app.is_loopback(ip) is loopback
 
 
+@pytest.mark.server
 def test_ctrl_c_stops_the_app_even_when_started_with_sigint_ignored() -> None:
     """A shell running a command in the background starts it with SIGINT ignored; Ctrl-C must still work."""
     port = free_port()
@@ -99,6 +100,7 @@ def test_ctrl_c_stops_the_app_even_when_started_with_sigint_ignored() -> None:
     assert "Stopping the LIF explorer" in output
 
 
+@pytest.mark.server
 def test_ctrl_c_stops_the_app_cleanly_and_the_page_is_served() -> None:
     with running([sys.executable, "-m", "lifteach", "app", "--no-browser", "--port", "{port}"]) as server:
         assert f"The LIF explorer is running at {server.url}" in server.output
@@ -111,6 +113,7 @@ def test_ctrl_c_stops_the_app_cleanly_and_the_page_is_served() -> None:
     assert "Warning" not in server.output
 
 
+@pytest.mark.server
 def test_sigterm_to_the_command_alone_also_stops_voila() -> None:
     port = free_port()
     process = subprocess.Popen(
@@ -130,6 +133,7 @@ def test_sigterm_to_the_command_alone_also_stops_voila() -> None:
     assert app._port_is_free("127.0.0.1", port), "Voila must not outlive the command"
 
 
+@pytest.mark.server
 def test_a_public_interface_is_served_with_a_warning() -> None:
     command = [str(LIFTEACH), "app", "--no-browser", "--ip", "0.0.0.0", "--port", "{port}"]
     with running(command) as server:
@@ -138,6 +142,7 @@ def test_a_public_interface_is_served_with_a_warning() -> None:
     assert server.process.returncode == 0, server.output
 
 
+@pytest.mark.server
 def test_a_busy_port_is_reported_not_silently_changed() -> None:
     port = free_port()
     with running(port=port):
@@ -175,6 +180,7 @@ def test_the_packaged_app_is_notebook_02() -> None:
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
 
 
+@pytest.mark.server
 def test_the_wheel_ships_the_app_notebook(tmp_path: Path) -> None:
     source = tmp_path / "source"  # a copy, so that the build leaves nothing in the checkout
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
@@ -293,6 +299,7 @@ def test_html_in_the_address_is_shown_as_text() -> None:
     shown.explorer.close()
 
 
+@pytest.mark.server
 def test_idle_kernels_are_culled(tmp_path: Path) -> None:
     """A page whose browser went away without closing it must not hold a kernel for ever."""
     # Not much shorter: a kernel that has started but not yet been asked to run the notebook counts as idle.
@@ -316,6 +323,7 @@ def test_idle_kernels_are_culled(tmp_path: Path) -> None:
         assert kernels(server.process.pid) == 0, server.output
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("show_tracebacks", [False, True])
 def test_a_failing_cell_is_visible_in_the_page(tmp_path: Path, show_tracebacks: bool) -> None:
     """The positive control of the browser tests' error checks: a failing cell must show in the page."""

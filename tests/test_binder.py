@@ -70,6 +70,7 @@ def test_runtime_and_post_build_are_strict() -> None:
     assert post_build.stat().st_mode & stat.S_IXUSR, "binder/postBuild must be executable"
 
 
+@pytest.mark.server
 def test_repo2docker_plans_python_3_11_the_requirements_and_post_build() -> None:
     completed = subprocess.run(
         [str(Path(sys.executable).with_name("jupyter-repo2docker")), "--no-build", "--debug", str(ROOT)],
@@ -156,6 +157,7 @@ def binder_checkout(binder_venv: Path, tmp_path_factory: pytest.TempPathFactory)
     )
 
 
+@pytest.mark.server
 def test_post_build_installs_the_package_and_builds_every_notebook(
     binder_checkout: Path, binder_venv: Path
 ) -> None:
@@ -175,6 +177,7 @@ def _assert_app_page(page: str) -> None:
     assert "application/vnd.jupyter.widget-view+json" in page  # the explorer's widgets were displayed
 
 
+@pytest.mark.server
 def test_binder_environment_serves_the_app_with_lifteach_app(
     binder_venv: Path, binder_checkout: Path
 ) -> None:
@@ -192,6 +195,7 @@ def test_binder_environment_serves_the_app_with_lifteach_app(
     assert "Traceback" not in app.output
 
 
+@pytest.mark.server
 def test_binder_environment_serves_the_badge_address(binder_venv: Path, binder_checkout: Path) -> None:
     """The README's Voila badge opens ``voila/render/notebooks/02_lif_explorer.ipynb`` in Jupyter Server."""
     command = [

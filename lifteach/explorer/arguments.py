@@ -18,11 +18,13 @@ from lifteach._checks import finite_number
 from lifteach.analysis import rheobase
 from lifteach.explorer.controls import INPUT_KINDS, defaults
 from lifteach.lif import LIFParameters
+from lifteach.simulate import Result, simulate
 
 __all__ = [
     "MAX_NEURON_STEPS",
     "TRACED_NEURONS",
     "SimulateArguments",
+    "Simulation",
     "input_settings",
     "simulation_arguments",
 ]
@@ -171,3 +173,28 @@ def simulation_arguments(
         record=record if traced else (),
         record_neurons=list(range(traced)) if traced else None,
     )
+
+
+class Simulation:
+    """Runs what the explorer shows for control values, keeping the last input for the next run.
+
+    A change of the neuron alone (``v_th``, ``tau_mem``, ``tau_syn``) keeps ``input_settings`` and so the
+    input: at 100,000 neurons making it costs more than simulating them. One input is kept, no more.
+
+    Attributes:
+        record: the traces to record (``"v"``, ``"i"``).
+        runs: how many simulations ran.
+    """
+
+    def __init__(self, record: Sequence[str]) -> None:
+        self.record = tuple(record)
+        self.runs = 0
+        self._input: tuple[tuple[object, ...], torch.Tensor] | None = None
+
+    def __call__(self, values: Mapping[str, object]) -> Result:
+        self.runs += 1
+        settings = input_settings(values)
+        reuse = self._input[1] if self._input is not None and self._input[0] == settings else None
+        arguments = simulation_arguments(values, record=self.record, input=reuse)
+        self._input = (settings, arguments["input"])
+        return simulate(**arguments)

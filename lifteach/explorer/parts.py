@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
 
 from lifteach.explorer.controls import ControlSpec
 
-__all__ = ["CSS_PREFIX", "control_widget", "error_html"]
+__all__ = ["CSS_PREFIX", "Footer", "control_widget", "controls_grid", "error_html", "mark"]
 
 CSS_PREFIX = "lifteach-"
 """The prefix of every CSS class the explorer and the app give their parts."""
@@ -87,3 +89,47 @@ def error_html(text: str, unexpected: bool = False) -> str:
         f'<div style="color:#a1140a;border-left:4px solid #D55E00;padding:2px 8px">'
         f"<b>{lead}:</b> {html.escape(text)} <i>The figure still shows the last run that worked.</i></div>"
     )
+
+
+@dataclass
+class Footer:
+    """The buttons under the figure, and the place their download links appear."""
+
+    reset: widgets.Button = field(
+        default_factory=lambda: widgets.Button(
+            description="Reset", icon="undo", tooltip="back to the starting values"
+        )
+    )
+    keep_reference: widgets.ToggleButton = field(
+        default_factory=lambda: widgets.ToggleButton(
+            description="Keep as reference",
+            icon="clone",
+            tooltip="show this run faintly behind the next ones",
+        )
+    )
+    export: widgets.Button = field(
+        default_factory=lambda: widgets.Button(
+            description="Export",
+            icon="download",
+            tooltip="make download links for the figure (PNG) and data (CSV)",
+        )
+    )
+    downloads: widgets.HTML = field(default_factory=lambda: widgets.HTML(value=""))
+
+    @property
+    def buttons(self) -> widgets.HBox:
+        return widgets.HBox([self.reset, self.keep_reference, self.export])
+
+
+def controls_grid(controls: Sequence[widgets.Widget]) -> widgets.GridBox:
+    """The controls in as many columns as fit, each at least 320 px wide."""
+    layout = widgets.Layout(
+        grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))", grid_gap="2px 12px"
+    )
+    return widgets.GridBox(list(controls), layout=layout)
+
+
+def mark(**parts: widgets.DOMWidget) -> None:
+    """Give each part its CSS class, ``lifteach-<name>``."""
+    for name, part in parts.items():
+        part.add_class(f"{CSS_PREFIX}{name}")

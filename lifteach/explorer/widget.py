@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import ipywidgets as widgets
@@ -21,10 +21,11 @@ import torch
 from lifteach import plot
 from lifteach._threads import one_thread
 from lifteach.explorer import export
+from lifteach.explorer._changes import Changes
 from lifteach.explorer._figure import panel_figure
-from lifteach.explorer.arguments import input_settings, simulation_arguments
+from lifteach.explorer.arguments import Simulation
 from lifteach.explorer.controls import CONTROLS, DEFAULT_CONTROLS, check_names, chosen_names, ranged_specs
-from lifteach.explorer.parts import CSS_PREFIX, control_widget, error_html
+from lifteach.explorer.parts import Footer, control_widget, controls_grid, error_html, mark
 from lifteach.explorer.views import ipympl_active, make_view
 from lifteach.simulate import Result, simulate
 
@@ -34,6 +35,12 @@ _log = logging.getLogger("lifteach.explorer")
 
 DEFAULT_PANELS = ("voltage", "raster", "spike_counts")
 """The panels an ``Explorer()`` shows; see ``lifteach.plot.PANELS`` for all."""
+
+
+def _silent_run(duration_ms: object) -> Result:
+    """A run without spikes to build the panels on when the first values cannot be simulated."""
+    steps = max(1, round(float(duration_ms))) if isinstance(duration_ms, int | float) else 1000
+    return simulate(torch.zeros(steps, 1), record_neurons=[0])
 
 
 class Explorer:
@@ -93,36 +100,27 @@ class Explorer:
         self.controls = {
             name: control_widget(self.specs[name], self.defaults[name]) for name in control_names
         }
-        self._hold, self._busy, self._pending = 0, False, False
-        self.simulations = self.renders = 0
+        self._changes = Changes(self._run)
+        recorded = tuple(q for q, panel in (("v", "voltage"), ("i", "current")) if panel in panel_names)
+        self._simulate = Simulation(recorded or ("v", "i"))
+        self.renders = 0
         self.timings: dict[str, float] = {}
         self.error: str | None = None
         self.result: Result | None = None
-        recorded = tuple(q for q, panel in (("v", "voltage"), ("i", "current")) if panel in panel_names)
-        self._record = recorded or ("v", "i")
-        # The input of the last run, by the settings that made it (see ``arguments``).
-        self._input: tuple[tuple[object, ...], torch.Tensor] | None = None
 
         self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 4px 8px"))
         self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
-        self.reset_button = widgets.Button(
-            description="Reset", icon="undo", tooltip="back to the starting values"
+        footer = Footer()
+        self.reset_button, self.keep_reference, self.export_button = (
+            footer.reset,
+            footer.keep_reference,
+            footer.export,
         )
-        self.keep_reference = widgets.ToggleButton(
-            description="Keep as reference",
-            icon="clone",
-            tooltip="show this run faintly behind the next ones",
-        )
-        self.export_button = widgets.Button(
-            description="Export",
-            icon="download",
-            tooltip="make download links for the figure (PNG) and data (CSV)",
-        )
-        self.downloads = widgets.HTML(value="")
+        self.downloads = footer.downloads
         self.reset_button.on_click(lambda _button: self.reset())
         self.export_button.on_click(lambda _button: self._guarded("export", self._make_downloads))
         self.keep_reference.observe(
-            lambda change: self._guarded("draw the reference", self._reference), "value"
+            lambda _change: self._guarded("draw the reference", self._reference), "value"
         )
         for name, control in self.controls.items():
             control.observe(self._on_change_of(name), names="value")
@@ -139,7 +137,7 @@ class Explorer:
         self.view = make_view(self.figure, layout, list(axes.values()), self.interactive, self._render)
         self.figure_widget = self.view.widget
         self.image = self.figure_widget if isinstance(self.figure_widget, widgets.Image) else None
-        shown = self.result or simulate(torch.zeros(self._placeholder_steps(), 1), record_neurons=[0])
+        shown = self.result or _silent_run(self.defaults["duration"])
         with self.view.keeping_zoom():  # the canvas learns each panel's own view
             self.panels = {
                 name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
@@ -148,34 +146,15 @@ class Explorer:
         if self.result is not None:
             self.summary.value = export.summary_text(self.result)
 
-        self._controls_box = widgets.GridBox(
-            list(self.controls.values()),
-            layout=widgets.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))", grid_gap="2px 12px"
-            ),
-        )
-        for part, name in (
-            (self.figure_widget, "figure"),
-            (self.summary, "summary"),
-            (self.message, "message"),
-        ):
-            part.add_class(f"{CSS_PREFIX}{name}")
-        self._footer = widgets.HBox([self.reset_button, self.keep_reference, self.export_button])
+        self._controls_box = controls_grid(list(self.controls.values()))
+        self._footer = footer.buttons
+        mark(figure=self.figure_widget, summary=self.summary, message=self.message)
         # The summary has a line of its own: beside the buttons, a long one was cut off.
-        parts = [
-            self._controls_box,
-            self.message,
-            self.figure_widget,
-            self.summary,
-            self._footer,
-            self.downloads,
-        ]
+        parts = [self._controls_box, self.message, self.figure_widget, self.summary]
         width = f"{self.figure.get_figwidth() * dpi + 40:.0f}px"
-        self.widget = widgets.VBox(parts, layout=widgets.Layout(max_width=width))
-
-    def _placeholder_steps(self) -> int:
-        duration = self.defaults["duration"]
-        return max(1, round(float(duration))) if isinstance(duration, int | float) else 1000
+        self.widget = widgets.VBox(
+            [*parts, self._footer, self.downloads], layout=widgets.Layout(max_width=width)
+        )
 
     def _update_enabled(self) -> None:
         """Grey out the controls the chosen input kind does not use."""
@@ -198,30 +177,12 @@ class Explorer:
         return on_change
 
     def _changed(self) -> None:
-        """Something changed: re-run now, unless a batch (``hold``) or a run is under way (then it runs once,
-        with the latest values, when that ends)."""
-        self._pending = True
-        if self._hold or self._busy:
-            return
-        self._busy = True
-        try:
-            while self._pending:
-                self._pending = False
-                with one_thread():
-                    self._run()
-        finally:
-            self._busy = False
+        with one_thread():
+            self._changes.changed()
 
-    @contextmanager
-    def hold(self) -> Iterator[None]:
+    def hold(self) -> AbstractContextManager[None]:
         """Change several controls inside ``with explorer.hold():`` and re-run once at the end."""
-        self._hold += 1
-        try:
-            yield
-        finally:
-            self._hold -= 1
-        if self._hold == 0 and self._pending:
-            self._changed()
+        return self._changes.hold()
 
     def set(self, **values: Any) -> None:
         """Change several controls at once; the simulation and the figure follow once, before this returns.
@@ -237,26 +198,23 @@ class Explorer:
                     self.controls[name].value = value
                 elif self._fixed[name] != value:
                     self._fixed[name] = value
-                    self._pending = True
+                    self._changes.pending = True
 
     def reset(self) -> None:
         """Back to the starting values, and every panel back to its own view if one was zoomed (one re-run)."""
         with self.hold():
             if self.view.forget_zoom():
-                self._pending = True
+                self._changes.pending = True
             self.set(**self.defaults)
 
-    def _simulate(self, values: Mapping[str, Any]) -> Result:
-        self.simulations += 1
-        settings = input_settings(values)
-        reuse = self._input[1] if self._input is not None and self._input[0] == settings else None
-        arguments = simulation_arguments(values, record=self._record, input=reuse)
-        self._input = (settings, arguments["input"])
-        return simulate(**arguments)
+    @property
+    def simulations(self) -> int:
+        """How many simulations ran (one per change)."""
+        return self._simulate.runs
 
     def _run(self) -> None:
         self.downloads.value = ""
-        start = time.perf_counter()
+        times = [time.perf_counter()]
         try:
             result = self._simulate(self.values)
         except (ValueError, TypeError) as error:  # values the learner chose that cannot be simulated
@@ -266,21 +224,19 @@ class Explorer:
             _log.exception("the explorer's simulation failed")
             self._show_error(error, unexpected=True)
             return
-        simulated = time.perf_counter()
         self.result = result
-        if self._guarded("draw the figure", lambda: self._update_panels(result)):
-            updated = time.perf_counter()
-            if self._guarded("draw the figure", self._render):
-                self.summary.value = export.summary_text(result)
-                done = time.perf_counter()
-                self._show_error(None)
-                stages = {
-                    "simulate_ms": (start, simulated),
-                    "update_ms": (simulated, updated),
-                    "render_ms": (updated, done),
-                }
-                self.timings = {name: 1000 * (end - begin) for name, (begin, end) in stages.items()}
-                self.timings["total_ms"] = 1000 * (done - start)
+        times.append(time.perf_counter())
+        for step in (lambda: self._update_panels(result), self._render):
+            if not self._guarded("draw the figure", step):
+                return
+            times.append(time.perf_counter())
+        self.summary.value = export.summary_text(result)
+        self._show_error(None)
+        stages = ("simulate_ms", "update_ms", "render_ms")
+        self.timings = {
+            name: 1000 * (end - begin) for name, begin, end in zip(stages, times[:-1], times[1:], strict=True)
+        }
+        self.timings["total_ms"] = 1000 * (time.perf_counter() - times[0])
 
     def _update_panels(self, result: Result) -> None:
         with self.view.keeping_zoom():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appserver import RunningApp
+from browser.appserver import RunningApp
 from playwright.sync_api import Locator, Page, expect
 
 from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, simulation_arguments, summary_text

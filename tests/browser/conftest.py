@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
+from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]

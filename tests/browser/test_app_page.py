@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apppage import (
+from browser.apppage import (
     CHANGE_TIMEOUT_MS,
     assert_no_errors,
     control,
@@ -20,7 +20,7 @@ from apppage import (
     page_values,
     wait_for_new_run,
 )
-from appserver import RunningApp
+from browser.appserver import RunningApp
 from playwright.sync_api import Page, expect
 
 from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, INPUT_KINDS

@@ -7,11 +7,6 @@ the latencies and memory it measures are printed for the record, never asserted:
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
 import load_test
 
 

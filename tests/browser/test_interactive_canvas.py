@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from apppage import (
+from browser.apppage import (
     CHANGE_TIMEOUT_MS,
     TIMEOUT_MS,
     assert_no_errors,
@@ -20,7 +20,7 @@ from apppage import (
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
-from appserver import RunningApp
+from browser.appserver import RunningApp
 from conftest import SCREENSHOTS
 from playwright.sync_api import Locator, Page, expect
 

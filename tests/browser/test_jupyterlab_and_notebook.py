@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import nbformat
 import pytest
-from apppage import (
+from browser.apppage import (
     CHANGE_TIMEOUT_MS,
     TIMEOUT_MS,
     canvas_ink,
@@ -21,7 +21,7 @@ from apppage import (
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
-from appserver import RunningApp, running
+from browser.appserver import RunningApp, running
 from conftest import SCREENSHOTS
 from playwright.sync_api import Locator, Page, expect
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from appserver import RunningApp
+from browser.appserver import RunningApp
 from playwright.sync_api import Page, expect
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"

@@ -7,8 +7,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from apppage import assert_no_errors, expected_summary, open_app, page_values
-from appserver import RunningApp, running
+from browser.apppage import assert_no_errors, expected_summary, open_app, page_values
+from browser.appserver import RunningApp, running
 from playwright.sync_api import Page, expect
 
 from lifteach import app

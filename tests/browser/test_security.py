@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from appserver import RunningApp
+from browser.appserver import RunningApp
 from tornado.websocket import websocket_connect
 
 import lifteach
