@@ -25,8 +25,9 @@ class Palette(NamedTuple):
     stripe: str
 
 
-# Dark text on a light tint of the same hue: 9:1 to 12:1 against the background, far above AA's 4.5:1, so that
-# the verdict stays legible on projectors too. The box sets its own colours, so dark themes do not change them.
+# Dark text on a light tint of the same hue: about 9:1 against the box and 8:1 against code spans, far above
+# AA's 4.5:1, so that the verdict stays legible on a washed-out projector too. The box sets its own colours,
+# so a dark theme does not change them.
 PALETTE: dict[str, Palette] = {
     "Correct": Palette(text="#14532d", background="#ecfdf3", code_background="#d1fadf", stripe="#15803d"),
     "Not yet": Palette(text="#7c2d12", background="#fff7ed", code_background="#ffedd5", stripe="#c2410c"),
