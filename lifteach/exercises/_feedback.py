@@ -4,6 +4,8 @@ The verdict is said in words ("Correct:", "Not yet:", "Hint:"), never by an emoj
 render as empty boxes where no emoji font is installed, and colour is lost on some screens and to some eyes.
 The HTML carries ``role="status"`` so that a screen reader announces the verdict when the cell runs, and its
 colours meet WCAG AA contrast (at least 4.5:1 for text; ``tests/test_exercises_feedback.py`` computes it).
+Colours are inline styles, which JupyterLab keeps even when it sanitises a stored, untrusted output (it drops
+``role`` there, which matters little: a stored output is not news to announce).
 """
 
 from __future__ import annotations
