@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
+import string
+import typing
 from pathlib import Path
 
 import pytest
@@ -120,3 +123,15 @@ def test_an_exercise_fills_its_templates_from_the_facts_and_points_at_the_soluti
     assert str(demo.check("x")).startswith(
         "Hint (demo): The check could not use your answer: could not convert"
     )
+
+
+@pytest.mark.parametrize("name", exercises.EXERCISES)
+def test_every_template_quotes_only_what_its_facts_have(name: str) -> None:
+    # A template that names a missing fact would fail only when a learner's answer reaches its row.
+    exercise = _registry.REGISTRY[name]
+    facts = typing.get_type_hints(exercise.read)["return"]
+    known = {field.name for field in dataclasses.fields(facts)} | set(dir(facts))
+    for row in exercise.outcomes:
+        for _, field, _, _ in string.Formatter().parse(row.says):
+            if field is not None:
+                assert re.split(r"[.\[]", field)[0] in known, f"{name}: {row.says!r} quotes {field!r}"

@@ -13,7 +13,7 @@ row per typical mistake, then a general hint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -59,7 +59,7 @@ class _Fields(Mapping[str, Any]):
         except AttributeError:
             raise KeyError(key) from None
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         return iter(vars(self._facts))
 
     def __len__(self) -> int:
@@ -78,7 +78,7 @@ class Exercise(Generic[Facts]):
         if not self.name.isidentifier():
             raise ValueError(
                 f"Exercise name {self.name!r} is not a Python identifier; the check is called "
-                f"check_<name>, so use letters, digits and underscores."
+                "check_<name>, so use letters, digits and underscores."
             )
         if not self.outcomes or self.outcomes[-1].when is not None:
             raise ValueError(

@@ -48,7 +48,7 @@ class _Shape:
         return (self.neurons,)
 
 
-def _read_shape(answer: object, steps: int = 1000, neurons: int = 1) -> _Shape:
+def _read_shape(answer: object, steps: int, neurons: int) -> _Shape:
     placeholder = _answers.missing(answer)
     if placeholder:
         raise Unjudged(placeholder)
@@ -137,7 +137,7 @@ class _Scale:
         return bool(spikes.sum() > 0)
 
 
-def _read_scale(answer: object, v_th: float = 1.0) -> _Scale:
+def _read_scale(answer: object, v_th: float) -> _Scale:
     scale = _answers.number(answer, "the scale factor")
     _, states = LIF(record_states=True)(_seed_input(200))
     return _Scale(scale, v_th, float(states.v.max()))
