@@ -364,13 +364,16 @@ def test_rate_function_hints_at_malformed_return_values() -> None:
 # --- display and solutions ----------------------------------------------------------------------------------
 
 
-def test_feedback_displays_as_text_and_markdown() -> None:
+def test_feedback_displays_as_text_and_html() -> None:
     good = exercises.check_rheobase(0.2)
     bad = exercises.check_rheobase(1.0)
+    unjudged = exercises.check_rheobase(...)
     assert str(good).startswith("Correct (rheobase): ")
     assert repr(bad).startswith("Not yet (rheobase): ")
-    assert good._repr_markdown_().startswith("✅ **Correct.**")
-    assert bad._repr_markdown_().startswith("💡 **Not yet.**")
+    assert str(unjudged).startswith("Hint (rheobase): Replace the `...`")
+    assert "<strong>Correct:</strong>" in good._repr_html_()
+    assert "<strong>Not yet:</strong>" in bad._repr_html_()
+    assert "<strong>Hint:</strong>" in unjudged._repr_html_()
 
 
 def test_every_exercise_has_a_solution_with_code() -> None:

@@ -1,0 +1,50 @@
+"""Exercises with feedback: a learner calls a check with an answer and reads what is right or a hint.
+
+Every ``check_*`` takes the learner's answer first (a number, a tensor, or a function they wrote) and returns a
+``Feedback``: ``.correct`` says whether the answer is right and ``.message`` explains, or, for a wrong answer,
+points at the concept that was missed ("your rate is in spikes per step; the question asks for Hz"). A check
+never raises for an answer, however malformed: a string where a number belongs, ``...`` left in a template cell,
+or a function that crashes all get a hint. ``solution(name)`` shows a worked solution; notebooks keep it out of
+sight until a learner asks.
+
+A ``Feedback`` says its verdict in words: "Correct", "Not yet" (a wrong answer) or "Hint" (an answer that
+could not be judged, such as a ``...`` left in place). In a notebook it shows as a coloured box that screen
+readers announce; ``print(feedback)`` gives the same as plain text. This package does not import ipywidgets,
+so the checks also run under nbval and in plain Python.
+
+Inside: ``_exercise`` declares an exercise (how its answer is read, a table of outcomes), ``_simulating``,
+``_threshold`` and ``_populations`` hold the exercises of notebooks 01, 03 and 04, ``_registry`` names them
+all, ``_feedback`` is what a check returns, and ``solutions/<name>.md`` are the worked solutions.
+
+Exercise names (for ``solution``): see ``EXERCISES``.
+"""
+
+from __future__ import annotations
+
+from lifteach.exercises._feedback import Feedback, Solution
+from lifteach.exercises._populations import check_cv, check_interspike_function, check_mean_rate
+from lifteach.exercises._registry import EXERCISES, solution
+from lifteach.exercises._simulating import check_current_trace, check_spiking_scale, check_states_shape
+from lifteach.exercises._threshold import (
+    check_firing_rate,
+    check_rate_function,
+    check_rheobase,
+    check_steady_voltage,
+)
+
+__all__ = [
+    "EXERCISES",
+    "Feedback",
+    "Solution",
+    "check_current_trace",
+    "check_cv",
+    "check_firing_rate",
+    "check_interspike_function",
+    "check_mean_rate",
+    "check_rate_function",
+    "check_rheobase",
+    "check_spiking_scale",
+    "check_states_shape",
+    "check_steady_voltage",
+    "solution",
+]

@@ -1,0 +1,380 @@
+"""Exercises of notebook 03, *Threshold, rheobase and the f-I curve*: the steady voltage under constant
+input, the rheobase, the firing rate above it, and the whole f-I curve as a function.
+
+Inputs are per step (a jump of the synaptic current), ``dt`` is in seconds, rates are in Hz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lifteach import analysis
+from lifteach.exercises import _answers
+from lifteach.exercises._answers import Unjudged, close
+from lifteach.exercises._exercise import Exercise, not_yet, right
+from lifteach.exercises._feedback import Feedback
+from lifteach.lif import LIFParameters
+
+__all__ = [
+    "EXERCISES",
+    "check_firing_rate",
+    "check_rate_function",
+    "check_rheobase",
+    "check_steady_voltage",
+    "unit_slip",
+]
+
+
+def unit_slip(value: float, rate_hz: float, dt: float) -> str | None:
+    """A hint when ``value`` is ``rate_hz`` (Hz) said in another unit (``dt`` in seconds), else None."""
+    if rate_hz <= 0:
+        return None
+    if close(value, rate_hz * dt, relative=2e-2):
+        return "Your rate is in spikes per step; the question asks for Hz (spikes per second): divide by dt."
+    if not close(dt, 1e-3) and close(value, rate_hz / 1000.0, relative=2e-2):
+        return "Your rate is in spikes per millisecond; the question asks for Hz (spikes per second)."
+    if close(value, 1.0 / rate_hz, relative=2e-2):
+        return "That is the time between spikes in seconds; the rate is one over it."
+    if close(value, 1000.0 / rate_hz, relative=2e-2):
+        return "That is the time between spikes in milliseconds; the rate in Hz is 1000 divided by it."
+    if close(value, round(1.0 / (rate_hz * dt)), relative=1e-6):
+        return "That is the number of steps between spikes; the rate is 1 / (steps x dt) in Hz."
+    return None
+
+
+# --- steady_voltage ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Steady:
+    value: float
+    x: float
+    v_leak: float
+    v_th: float
+    tau_syn_inv: float
+    """1/s."""
+    dt: float
+    """s."""
+
+    @property
+    def current(self) -> float:
+        """The current the voltage integrates under constant input ``x`` (just after each step's jump)."""
+        return self.x / (self.dt * self.tau_syn_inv)
+
+    @property
+    def expected(self) -> float:
+        return self.v_leak + self.current
+
+    def near(self, voltage: float) -> bool:
+        return close(self.value, voltage, relative=1e-2)
+
+
+def _read_steady(answer: object, x: float, p: LIFParameters, dt: float) -> _Steady:
+    value = _answers.number(answer, "the voltage")
+    return _Steady(value, x, float(p.v_leak), float(p.v_th), float(p.tau_syn_inv), dt)
+
+
+STEADY_VOLTAGE: Exercise[_Steady] = Exercise(
+    "steady_voltage",
+    _read_steady,
+    (
+        right(
+            "The voltage settles at v_leak + x / (dt·tau_syn_inv) = {expected:g}. The current grows until "
+            "its decay per step, dt·tau_syn_inv·i, balances the jump x; it then stays at {current:g} just "
+            "after each jump, and the voltage settles where its leak balances that current.",
+            when=lambda f: f.near(f.expected),
+        ),
+        not_yet(
+            "The input is a jump of the current at every step, and the current keeps what it had: it "
+            "grows until the part that decays in a step (dt·tau_syn_inv·i) equals the jump x.",
+            when=lambda f: f.near(f.v_leak + f.x),
+        ),
+        not_yet(
+            "That is the current after its decay within a step; the voltage integrates the current just "
+            "after the jump, i + x.",
+            when=lambda f: f.near(f.v_leak + f.current - f.x),
+        ),
+        not_yet(
+            "Mind the units: tau_syn_inv is per second and x is per step; the decay per step is dt·tau_syn_inv.",
+            when=lambda f: f.near(f.v_leak + f.x / f.tau_syn_inv),
+        ),
+        not_yet(
+            "That is at or above the threshold {v_th:g}: the neuron would spike and reset, so "
+            "the voltage could not settle there. Check your arithmetic.",
+            when=lambda f: f.expected < f.v_th <= f.value,
+        ),
+        not_yet(
+            "In the steady state nothing changes from step to step: set the new current equal to the old one "
+            "in the update i <- (i + x)(1 - dt·tau_syn_inv), solve for it, then do the same for v."
+        ),
+    ),
+)
+
+
+def check_steady_voltage(
+    answer: object, x: float = 0.1, p: LIFParameters = LIFParameters(), dt: float = 1e-3
+) -> Feedback:
+    """Where does the voltage settle under a constant input ``x`` per step (below the rheobase)?
+
+    Args:
+        answer: the learner's voltage (a number, in the units of ``v_th``).
+        x: the constant input per step.
+        p: parameters (Norse's defaults: 5 ms synapse, 10 ms membrane, threshold 1).
+        dt: time step in seconds.
+    """
+    return STEADY_VOLTAGE.check(answer, x, p, dt)
+
+
+# --- rheobase ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Rheobase:
+    value: float
+    expected: float
+    v_th: float
+    gap: float
+    """v_th - v_leak."""
+    tau_syn_inv: float
+    tau_mem_inv: float
+    dt: float
+
+    def near(self, input_per_step: float) -> bool:
+        return close(self.value, input_per_step)
+
+
+def _read_rheobase(answer: object, p: LIFParameters, dt: float) -> _Rheobase:
+    value = _answers.number(answer, "the rheobase")
+    gap = float(p.v_th) - float(p.v_leak)
+    return _Rheobase(
+        value, analysis.rheobase(p, dt), float(p.v_th), gap, float(p.tau_syn_inv), float(p.tau_mem_inv), dt
+    )
+
+
+RHEOBASE: Exercise[_Rheobase] = Exercise(
+    "rheobase",
+    _read_rheobase,
+    (
+        right(
+            "The rheobase is (v_th - v_leak)·dt·tau_syn_inv = {expected:g}. At exactly {expected:g} the "
+            "voltage creeps up to the threshold but never above it (a spike needs v strictly above v_th); "
+            "any larger constant input makes the neuron spike.",
+            when=lambda f: f.near(f.expected),
+        ),
+        not_yet(
+            "That is the voltage the neuron has to reach, not the input per step that gets it there. "
+            "Under a constant input x the voltage settles at v_leak + x / (dt·tau_syn_inv): which x "
+            "puts it at v_th?",
+            when=lambda f: f.near(f.gap) or f.near(f.v_th),
+        ),
+        not_yet(
+            "Mind the units: tau_syn_inv is per second and the input is per step; a factor dt is missing.",
+            when=lambda f: f.near(f.gap * f.tau_syn_inv),
+        ),
+        not_yet(
+            "That uses the membrane's tau_mem_inv; the input enters through the synaptic current, whose "
+            "decay sets how large the current grows.",
+            when=lambda f: f.near(f.gap * f.dt * f.tau_mem_inv),
+        ),
+        not_yet(
+            "That is upside down: the steady voltage is x / (dt·tau_syn_inv) above v_leak.",
+            when=lambda f: f.expected > 0 and f.near(1.0 / f.expected),
+        ),
+        not_yet(
+            "Start from the steady voltage under constant input x, v_leak + x / (dt·tau_syn_inv), and find "
+            "the x at which it reaches v_th."
+        ),
+    ),
+)
+
+
+def check_rheobase(answer: object, p: LIFParameters = LIFParameters(), dt: float = 1e-3) -> Feedback:
+    """The rheobase: the smallest constant input per step above which the neuron spikes.
+
+    Args:
+        answer: the learner's rheobase (a number, input per step).
+        p: parameters; the rheobase of this discrete scheme is ``(v_th - v_leak) * dt * tau_syn_inv``.
+        dt: time step in seconds.
+    """
+    return RHEOBASE.check(answer, p, dt)
+
+
+# --- firing_rate -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Rate:
+    value: float
+    """Hz."""
+    expected: float
+    """Hz."""
+    x: float
+    threshold_input: float
+    dt: float
+
+    @property
+    def silent(self) -> bool:
+        return self.expected == 0
+
+    @property
+    def steps(self) -> int:
+        """Steps between spikes in the steady state."""
+        return round(1.0 / (self.expected * self.dt))
+
+    @property
+    def dt_ms(self) -> float:
+        return self.dt * 1000
+
+    @property
+    def slip(self) -> str | None:
+        return unit_slip(self.value, self.expected, self.dt)
+
+
+def _read_rate(answer: object, x: float, p: LIFParameters, dt: float) -> _Rate:
+    value = _answers.number(answer, "the firing rate")
+    return _Rate(value, analysis.predicted_rate(x, p, dt), x, analysis.rheobase(p, dt), dt)
+
+
+FIRING_RATE: Exercise[_Rate] = Exercise(
+    "firing_rate",
+    _read_rate,
+    (
+        right(
+            "0 Hz: x = {x:g} is not above the rheobase {threshold_input:g}.",
+            when=lambda f: f.silent and abs(f.value) < 0.5,
+        ),
+        not_yet(
+            "x = {x:g} is not above the rheobase {threshold_input:g}: does the voltage ever cross v_th?",
+            when=lambda f: f.silent,
+        ),
+        right(
+            "About {expected:.1f} Hz: after each reset the voltage needs {steps} steps to climb above "
+            "the threshold again, so the rate is 1 / ({steps} x {dt_ms:g} ms).",
+            when=lambda f: close(f.value, f.expected, relative=2e-2),
+        ),
+        not_yet("{slip}", when=lambda f: f.slip is not None),
+        not_yet(
+            "x = {x:g} is above the rheobase {threshold_input:g}, so the neuron does fire.",
+            when=lambda f: f.value == 0,
+        ),
+        not_yet(
+            "Between spikes the voltage relaxes from v_reset towards V = v_leak + x / (dt·tau_syn_inv), "
+            "closing the gap by a factor (1 - dt·tau_mem_inv) per step: count the steps n until it is above "
+            "v_th; the rate is 1 / (n·dt). Or simulate one second and count the spikes."
+        ),
+    ),
+)
+
+
+def check_firing_rate(
+    answer: object, x: float = 0.4, p: LIFParameters = LIFParameters(), dt: float = 1e-3
+) -> Feedback:
+    """The steady firing rate in Hz under a constant input ``x`` per step (within 2%).
+
+    Args:
+        answer: the learner's rate in Hz (a number).
+        x: the constant input per step.
+        p: parameters.
+        dt: time step in seconds.
+    """
+    return FIRING_RATE.check(answer, x, p, dt)
+
+
+# --- rate_function -----------------------------------------------------------------------------------------
+
+_RATE_FUNCTION_FACTORS = (0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 5.0)
+"""The inputs the learner's f-I function is tried at, as multiples of the rheobase."""
+
+
+@dataclass
+class _Curve:
+    inputs: list[float]
+    rates: list[float]
+    """The learner's rates, Hz."""
+    expected: list[float]
+    """The closed-form steady rates, Hz."""
+    threshold_input: float
+    dt: float
+
+    @property
+    def wrong(self) -> list[tuple[float, float, float]]:
+        """(input, learner's rate, expected rate) wherever they differ by more than 3% or 2 Hz."""
+        rows = zip(self.inputs, self.rates, self.expected, strict=True)
+        return [(x, got, want) for x, got, want in rows if abs(got - want) > max(0.03 * want, 2.0)]
+
+    @property
+    def slip(self) -> str | None:
+        """The unit slip, if every input that makes the neuron fire shows the same one."""
+        firing = [(got, want) for got, want in zip(self.rates, self.expected, strict=True) if want > 0]
+        slips = {unit_slip(got, want, self.dt) for got, want in firing}
+        return slips.pop() if len(slips) == 1 and None not in slips else None
+
+    @property
+    def below(self) -> tuple[float, float] | None:
+        """(input, learner's rate) of the first input below the rheobase where the function gives a rate."""
+        return next(((x, got) for x, got, want in self.wrong if want == 0), None)
+
+    @property
+    def first_input(self) -> float:
+        return self.inputs[0]
+
+    @property
+    def last_input(self) -> float:
+        return self.inputs[-1]
+
+
+def _read_curve(fn: object, p: LIFParameters, dt: float) -> _Curve:
+    learners_function = _answers.function(fn)
+    threshold_input = analysis.rheobase(p, dt)
+    inputs = [factor * threshold_input for factor in _RATE_FUNCTION_FACTORS]
+    rates = []
+    for x in inputs:
+        value = _answers.call(learners_function, (x,), f"x = {x:g}")
+        try:
+            rates.append(_answers.number(value, "the rate your function returns"))
+        except Unjudged as unjudged:
+            raise Unjudged(f"For x = {x:g}: {unjudged}") from None
+    expected = [analysis.predicted_rate(x, p, dt) for x in inputs]
+    return _Curve(inputs, rates, expected, threshold_input, dt)
+
+
+RATE_FUNCTION: Exercise[_Curve] = Exercise(
+    "rate_function",
+    _read_curve,
+    (
+        right(
+            "Your function matches the neuron's f-I curve from {first_input:g} to {last_input:g}: zero up to "
+            "the rheobase {threshold_input:g}, then rising steeply and bending over as the rate "
+            "approaches one spike per step.",
+            when=lambda f: not f.wrong,
+        ),
+        not_yet("{slip}", when=lambda f: f.slip is not None),
+        not_yet(
+            "At x = {below[0]:g}, below the rheobase {threshold_input:g}, the neuron never spikes, but your "
+            "function gives {below[1]:g} Hz.",
+            when=lambda f: f.below is not None,
+        ),
+        not_yet(
+            "At x = {wrong[0][0]:g} your function gives {wrong[0][1]:g} Hz, but the neuron fires at about "
+            "{wrong[0][2]:.1f} Hz."
+        ),
+    ),
+)
+
+
+def check_rate_function(fn: object, p: LIFParameters = LIFParameters(), dt: float = 1e-3) -> Feedback:
+    """A function ``fn(x) -> rate in Hz`` for a constant input ``x`` per step: the neuron's f-I curve.
+
+    It is compared with the closed-form steady rate at inputs from half to five times the rheobase; within
+    3% (or 2 Hz) passes, so simulating one second and counting spikes is right too.
+
+    Args:
+        fn: the learner's function of one float.
+        p: parameters.
+        dt: time step in seconds.
+    """
+    return RATE_FUNCTION.check(fn, p, dt)
+
+
+EXERCISES = (STEADY_VOLTAGE, RHEOBASE, FIRING_RATE, RATE_FUNCTION)
+"""This notebook's exercises, in the order the notebook meets them."""
