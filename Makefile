@@ -64,8 +64,8 @@ refresh-notebooks: $(STAMP)
 
 # Benchmarks share the browser tests' helpers (tests/browser/appserver.py): tests/ is on their path.
 benchmark: $(STAMP) chromium
-	PYTHONPATH=tests $(BIN)/python benchmarks/bench_core.py
-	PYTHONPATH=tests $(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_explorer.py
 	PYTHONPATH=tests $(BIN)/python benchmarks/bench_app.py
 
 # Ten browser sessions moving sliders on one app server (about 2 minutes); see docs/hardening.md.

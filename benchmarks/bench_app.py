@@ -11,7 +11,7 @@
 
 Targets on this machine (issue 5): under 6 s cold to interactive, under 250 ms median slider-to-image.
 
-Run: ``.venv/bin/python benchmarks/bench_app.py`` (prints a Markdown table for docs/benchmarks.md).
+Run: ``PYTHONPATH=tests .venv/bin/python benchmarks/bench_app.py`` (tests/ holds the server helpers) (prints a Markdown table for docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ What it reports: slider-to-image latency (median, 95th percentile) under that lo
 memory (Voila and all its kernels), the memory of one app kernel once interactive, and the memory after the
 pages closed. Bounded: loopback only, a fixed number of sessions and changes, a timeout on every wait.
 
-Run: ``.venv/bin/python benchmarks/load_test.py`` (or ``make load-test``); ``--sessions`` and ``--changes``
+Run: ``PYTHONPATH=tests .venv/bin/python benchmarks/load_test.py`` (or ``make load-test``); ``--sessions`` and ``--changes``
 change the load. tests/load/test_classroom.py runs it in the test suite.
 """
 
