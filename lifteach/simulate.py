@@ -85,7 +85,8 @@ class Result:
     def spikes_per_neuron(self) -> np.ndarray:
         """Number of spikes of each neuron over the whole run, shape ``(neurons,)`` (int64, read-only).
 
-        The one place spikes are counted: ``analysis.spike_counts``, ``total_spikes`` and the panels use it.
+        The one place spikes are counted per neuron: ``analysis.spike_counts``, ``total_spikes``, the panels
+        and the explorer's summary all read it.
         """
         # numpy counts bools several times faster than torch's sum over a dimension.
         return _read_only(np.count_nonzero(self.spikes.cpu().numpy(), axis=0).astype(np.int64))
