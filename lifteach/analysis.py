@@ -5,8 +5,10 @@ Functions take a ``Result`` from ``lifteach.simulate``. Rates are in Hz, times i
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -16,14 +18,22 @@ from lifteach.lif import LIFParameters, check_parameters
 from lifteach.simulate import Result, simulate
 
 __all__ = [
+    "FICurvePoints",
+    "InputTotals",
     "coefficient_of_variation",
     "fi_curve",
+    "fi_curve_points",
     "firing_rates",
+    "input_totals",
     "interspike_intervals",
     "population_rate",
     "predicted_rate",
     "rheobase",
     "spike_counts",
+    "spike_density",
+    "spike_times_ms",
+    "value_histogram",
+    "whole_number_histogram",
 ]
 
 
@@ -35,8 +45,8 @@ def _result(result: object) -> Result:
 
 def spike_counts(result: Result) -> torch.Tensor:
     """Number of spikes of each neuron over the whole run, shape ``(neurons,)`` (int64)."""
-    # numpy counts bools several times faster than torch's sum over a dimension.
-    return torch.from_numpy(np.count_nonzero(_result(result).spikes.cpu().numpy(), axis=0).astype(np.int64))
+    # Counted once per result (Result.spikes_per_neuron); a copy, so that changing it changes no one else's.
+    return torch.from_numpy(_result(result).spikes_per_neuron.copy())
 
 
 def firing_rates(result: Result) -> torch.Tensor:
@@ -87,7 +97,7 @@ def population_rate(result: Result, bin_width: float = 0.01) -> tuple[np.ndarray
     result = _result(result)
     bin_width = _checks.positive_number("bin_width", bin_width, "s")
     steps_per_bin = max(1, round(bin_width / result.dt))
-    per_step = np.count_nonzero(result.spikes.cpu().numpy(), axis=1).astype(float)
+    per_step = result.spikes_per_step.astype(float)
     starts = np.arange(0, result.n_steps, steps_per_bin)
     counts = np.add.reduceat(per_step, starts)
     lengths = np.diff(np.append(starts, result.n_steps)) * result.dt
@@ -167,3 +177,196 @@ def fi_curve(
     simulated = firing_rates(run).numpy()
     predicted = np.array([predicted_rate(float(x), p, dt) for x in requested])
     return values.numpy(), simulated, predicted
+
+
+# --- what the panels draw ----------------------------------------------------------------------------------
+# Measures that figures show: computed here, so that a panel only draws them and a test or a notebook can
+# reach the same numbers without a figure.
+
+
+def spike_times_ms(result: Result, every: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``(times in ms, neuron indices)`` of every spike of every ``every``-th neuron (0, every, 2 * every, ...).
+
+    The points of a raster; a very large population is drawn as a sample of its neurons.
+    """
+    result = _result(result)
+    every = _checks.whole_number("every", every, minimum=1)
+    spikes = result.spikes if every == 1 else result.spikes[:, ::every]
+    steps, columns = np.nonzero(spikes.cpu().numpy())
+    return steps * (result.dt * 1000.0), columns * every
+
+
+def spike_density(
+    result: Result, every: int = 1, max_time_bins: int = 500, max_neuron_bins: int = 200
+) -> np.ndarray:
+    """Spike counts in bins of neurons x bins of time, shape ``(neuron bins, time bins)`` (floats).
+
+    Of every ``every``-th neuron; at most ``max_neuron_bins`` x ``max_time_bins`` cells, each as many whole
+    steps and neurons wide as needed (the last bins may hold fewer). Drawn as an image where a raster would
+    have too many ticks; the cells add up to the spikes of the neurons counted.
+    """
+    result = _result(result)
+    every = _checks.whole_number("every", every, minimum=1)
+    max_time_bins = _checks.whole_number("max_time_bins", max_time_bins, minimum=1)
+    max_neuron_bins = _checks.whole_number("max_neuron_bins", max_neuron_bins, minimum=1)
+    spikes = result.spikes if every == 1 else result.spikes[:, ::every]
+    steps, neurons = spikes.shape
+    time_bin = max(1, math.ceil(steps / max_time_bins))
+    neuron_bin = max(1, math.ceil(neurons / max_neuron_bins))
+    # Padded with silent steps and neurons to whole bins, then summed per bin in one reshape.
+    padded = torch.zeros(
+        (math.ceil(steps / time_bin) * time_bin, math.ceil(neurons / neuron_bin) * neuron_bin),
+        dtype=torch.int32,
+    )
+    padded[:steps, :neurons] = spikes.cpu()
+    rows, columns = padded.shape
+    counts = padded.view(rows // time_bin, time_bin, columns // neuron_bin, neuron_bin).sum((1, 3))
+    density: np.ndarray = counts.T.numpy().astype(float)
+    return density
+
+
+class InputTotals(NamedTuple):
+    """How much input each neuron received; see ``input_totals``.
+
+    Attributes:
+        per_neuron: input spikes per neuron (int64) when ``counts_spikes``, else the summed input per neuron
+            (float64, in current jumps per step added up over the run); shape ``(neurons,)``.
+        counts_spikes: True when the input is spike trains (bools, or floats whose non-zero values share one
+            weight) and ``per_neuron`` counts them.
+        weight: the current jump one input spike adds to ``i`` (1.0 for bool input); None for a current.
+    """
+
+    per_neuron: np.ndarray
+    counts_spikes: bool
+    weight: float | None
+
+
+def input_totals(result: Result) -> InputTotals:
+    """Input spikes per neuron (bool input, or float input whose non-zero values share one weight), else the
+    summed input per neuron."""
+    x = _result(result).input
+    if x.dtype == torch.bool:
+        return InputTotals(x.cpu().numpy().sum(0), True, 1.0)
+    nonzero = x != 0
+    carrying = int(nonzero.sum())
+    # Spike trains of one weight: input on at most half of the steps, always the same value. (A step current
+    # that is on for a short while looks the same; it is then counted in steps with input.)
+    if 0 < carrying <= nonzero.numel() // 2:
+        weights = x[nonzero]
+        if bool((weights == weights[0]).all()):
+            return InputTotals(nonzero.cpu().numpy().sum(0), True, float(weights[0]))
+    return InputTotals(x.sum(0, dtype=torch.float64).cpu().numpy(), False, None)
+
+
+def whole_number_histogram(
+    values: np.ndarray | Sequence[int], max_bins: int = 60
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(neurons per bin, bin edges)`` of whole-number values (e.g. spikes per neuron).
+
+    Bins are centred on the whole numbers from ``min(0, lowest)`` to the highest value (edges at k - 0.5);
+    above ``max_bins`` of them, each bin spans several numbers. The counts add up to the number of values;
+    no values give one empty bin around 0.
+    """
+    values = np.asarray(values)
+    max_bins = _checks.whole_number("max_bins", max_bins, minimum=1)
+    if values.size == 0:
+        return np.zeros(1), np.array([-0.5, 0.5])
+    low = int(min(0, values.min()))
+    high = int(values.max())
+    width = max(1, math.ceil((high - low + 1) / max_bins))
+    per_value = np.bincount((values - low).astype(np.int64))
+    bins = math.ceil(len(per_value) / width)
+    counts = np.zeros(bins * width)
+    counts[: len(per_value)] = per_value
+    edges = low - 0.5 + width * np.arange(bins + 1)
+    return counts.reshape(bins, width).sum(1), edges
+
+
+def value_histogram(values: np.ndarray | Sequence[float], bins: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """``(values per bin, bin edges)`` in ``bins`` equal bins from the lowest to the highest value.
+
+    When all values are (nearly) equal, the bins span a small range around them, so that a bar shows.
+    """
+    values = np.asarray(values, dtype=float)
+    bins = _checks.whole_number("bins", bins, minimum=1)
+    if values.size == 0:
+        return np.zeros(1), np.array([-0.5, 0.5])
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9 * max(1.0, abs(high)):
+        half = max(abs(high) * 0.02, 0.5)
+        low, high = low - half, high + half
+    counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    return counts.astype(float), edges
+
+
+class FICurvePoints(NamedTuple):
+    """An f-I curve to draw, inputs in multiples of a unit; see ``fi_curve_points``. Read-only arrays.
+
+    Attributes:
+        line_inputs: inputs of the closed-form line (multiples of the unit).
+        predicted_hz: ``predicted_rate`` at each of ``line_inputs``, in Hz.
+        sampled_inputs: inputs that were simulated (multiples of the unit).
+        simulated_hz: simulated firing rate at each of ``sampled_inputs``, in Hz (one neuron each, 1 s).
+    """
+
+    line_inputs: np.ndarray
+    predicted_hz: np.ndarray
+    sampled_inputs: np.ndarray
+    simulated_hz: np.ndarray
+
+
+_FI_PARAMETERS = ("tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset")
+
+
+def fi_curve_points(
+    p: LIFParameters = LIFParameters(),
+    dt: float = 1e-3,
+    *,
+    unit: float,
+    max_input: float,
+    points: int = 21,
+    line_points: int = 400,
+) -> FICurvePoints:
+    """The f-I curve of one neuron from 0 to ``max_input`` (in multiples of ``unit``, an input per step).
+
+    The closed form (``predicted_rate``) at ``line_points`` inputs and the simulation (``fi_curve``, 1 s) at
+    ``points`` inputs, equally spaced. Remembered for the last 64 sets of arguments: a figure that follows a
+    slider asks again for the curve of the same neuron many times. Needs one value per parameter.
+    """
+    numbers = []
+    for name in _FI_PARAMETERS:
+        value = getattr(p, name)
+        if isinstance(value, torch.Tensor) and value.numel() != 1:
+            raise ValueError(f"fi_curve_points needs one value of p.{name}, got a per-neuron tensor.")
+        numbers.append(float(value))
+    return _fi_curve_points(
+        (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]),
+        _checks.time_step(dt),
+        _checks.positive_number("unit", unit),
+        _checks.positive_number("max_input", max_input, "units"),
+        _checks.whole_number("points", points, minimum=2),
+        _checks.whole_number("line_points", line_points, minimum=2),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _fi_curve_points(
+    numbers: tuple[float, float, float, float, float],
+    dt: float,
+    unit: float,
+    max_input: float,
+    points: int,
+    line_points: int,
+) -> FICurvePoints:
+    # Only floats as arguments: they hash by value (a tensor would hash by identity) and cannot change.
+    tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset = numbers
+    p = LIFParameters(
+        tau_syn_inv=tau_syn_inv, tau_mem_inv=tau_mem_inv, v_leak=v_leak, v_th=v_th, v_reset=v_reset
+    )
+    line_inputs = np.linspace(0.0, max_input, line_points)
+    predicted = np.array([predicted_rate(float(x) * unit, p, dt) for x in line_inputs])
+    sampled = np.linspace(0.0, max_input, points)
+    _, simulated, _ = fi_curve(torch.from_numpy(sampled * unit), p, dt, duration=1.0)
+    for array in (line_inputs, predicted, sampled, simulated):
+        array.flags.writeable = False  # shared by every caller with these arguments
+    return FICurvePoints(line_inputs, predicted, sampled, simulated)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import torch
@@ -69,12 +70,50 @@ class Result:
 
     @property
     def total_spikes(self) -> int:
-        return int(np.count_nonzero(self.spikes.cpu().numpy()))  # faster than torch's sum over bools
+        return int(self.spikes_per_neuron.sum())
 
     def spike_indices(self) -> tuple[np.ndarray, np.ndarray]:
         """``(steps, neurons)`` of every spike, as two integer arrays sorted by time."""
         steps, neurons = np.nonzero(self.spikes.numpy())
         return steps, neurons
+
+    # What many readers need (panels, analysis, the explorer's summary), computed once per result on first
+    # use. The dataclass is frozen but has a __dict__ (no slots), where cached_property keeps its value; the
+    # arrays are read-only, so that no reader can change the numbers the others see.
+
+    @cached_property
+    def spikes_per_neuron(self) -> np.ndarray:
+        """Number of spikes of each neuron over the whole run, shape ``(neurons,)`` (int64, read-only).
+
+        The one place spikes are counted per neuron: ``analysis.spike_counts``, ``total_spikes``, the panels
+        and the explorer's summary all read it.
+        """
+        # numpy counts bools several times faster than torch's sum over a dimension.
+        return _read_only(np.count_nonzero(self.spikes.cpu().numpy(), axis=0).astype(np.int64))
+
+    @cached_property
+    def spikes_per_step(self) -> np.ndarray:
+        """Number of neurons that spiked at each step, shape ``(steps,)`` (int64, read-only)."""
+        return _read_only(np.count_nonzero(self.spikes.cpu().numpy(), axis=1).astype(np.int64))
+
+    @cached_property
+    def duration_ms(self) -> float:
+        """Simulated time in milliseconds (``duration * 1000``)."""
+        return self.n_steps * self.dt * 1000.0
+
+    @cached_property
+    def mean_input(self) -> float:
+        """Mean input per step and neuron (current jump per step; the share of steps with a spike for bool
+        input), computed without a float64 copy of a large input."""
+        x = self.input
+        if x.dtype == torch.bool:
+            return float(np.count_nonzero(x.cpu().numpy())) / max(1, x.numel())
+        return float(torch.mean(x, dtype=torch.float64))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _neuron_selection(record_neurons: object, n_neurons: int) -> torch.Tensor:

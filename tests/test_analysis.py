@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from lifteach import LIFParameters, LIFState, Result, simulate
+from lifteach import LIFParameters, LIFState, Result, analysis, simulate
 from lifteach.analysis import (
     coefficient_of_variation,
     fi_curve,
@@ -178,3 +178,96 @@ def test_fi_curve_in_multiples_of_the_rheobase_is_silent_at_one(p: LIFParameters
     _, simulated, predicted = fi_curve([m * rheobase(p) for m in multiples], p, duration=1.0)
     assert simulated[1] == predicted[1] == 0.0
     assert predicted[2] > 0 and simulated[2] > 0
+
+
+# --- what the panels draw ----------------------------------------------------------------------------------
+
+
+def test_spike_times_are_in_ms_sorted_by_time_and_can_sample_every_kth_neuron() -> None:
+    times, neurons = analysis.spike_times_ms(TINY)  # dt = 2 ms
+    assert times.tolist() == [0.0, 2.0, 8.0, 14.0, 18.0]
+    assert neurons.tolist() == [1, 0, 0, 0, 1]
+    times, neurons = analysis.spike_times_ms(TINY, every=2)  # neurons 0 and 2
+    assert times.tolist() == [2.0, 8.0, 14.0] and neurons.tolist() == [0, 0, 0]
+
+
+def test_spike_density_counts_spikes_in_blocks_of_steps_and_neurons() -> None:
+    # Blocks of 2 steps x 2 neurons (neuron 2 alone in the last block of neurons).
+    density = analysis.spike_density(TINY, max_time_bins=5, max_neuron_bins=2)
+    assert density.tolist() == [[2, 0, 1, 1, 1], [0, 0, 0, 0, 0]]
+    assert analysis.spike_density(TINY, every=2, max_time_bins=10).tolist() == [
+        [0, 1, 0, 0, 1, 0, 0, 1, 0, 0],
+        [0] * 10,
+    ]
+
+
+def test_spike_density_of_a_large_run_is_small_and_adds_up_to_its_spikes() -> None:
+    run = simulate(poisson_spikes(50.0, 1200, 450, seed=4), LIFParameters(v_th=0.3), record=())
+    density = analysis.spike_density(run)
+    assert density.shape == (150, 400)  # 3 neurons x 3 steps per cell: at most 200 x 500 cells
+    assert density.sum() == run.total_spikes > 0
+    assert analysis.spike_density(run, every=3).sum() == int(run.spikes[:, ::3].sum())
+
+
+def test_input_totals_count_input_spikes_or_add_up_a_current() -> None:
+    spikes = poisson_spikes(50.0, 200, 30, seed=3)
+    per_neuron = spikes.sum(0).numpy()
+    counted = analysis.input_totals(simulate(spikes))
+    assert counted.counts_spikes and counted.weight == 1.0
+    np.testing.assert_array_equal(counted.per_neuron, per_neuron)
+    weighted = analysis.input_totals(simulate(spikes.float() * 0.5))
+    assert weighted.counts_spikes and weighted.weight == 0.5
+    np.testing.assert_array_equal(weighted.per_neuron, per_neuron)
+    current = analysis.input_totals(simulate(constant_current(0.1, 100, 4)))
+    assert not current.counts_spikes and current.weight is None
+    np.testing.assert_allclose(current.per_neuron, np.full(4, 10.0))
+    # Spikes of different weights are a current: their sum is what the neuron received.
+    mixed = spikes.float() * torch.linspace(0.5, 1.0, 30)
+    totals = analysis.input_totals(simulate(mixed))
+    assert not totals.counts_spikes
+    np.testing.assert_allclose(totals.per_neuron, mixed.sum(0).double().numpy())
+
+
+def test_whole_number_histograms_centre_bins_on_the_numbers() -> None:
+    counts, edges = analysis.whole_number_histogram(np.array([0, 1, 1, 3]))
+    assert counts.tolist() == [1, 2, 0, 1]
+    assert edges.tolist() == [-0.5, 0.5, 1.5, 2.5, 3.5]
+    counts, edges = analysis.whole_number_histogram(np.array([-2, 1]))
+    assert edges[0] == -2.5 and counts.tolist() == [1, 0, 0, 1]
+    # Wide ranges share bins but still count every value once.
+    counts, edges = analysis.whole_number_histogram(np.arange(0, 201), max_bins=60)
+    assert len(counts) <= 60 and counts.sum() == 201 and np.all(np.diff(edges) == 4)
+    counts, edges = analysis.whole_number_histogram(np.array([], dtype=np.int64))
+    assert counts.tolist() == [0] and edges.tolist() == [-0.5, 0.5]
+
+
+def test_value_histograms_span_the_values_and_widen_around_equal_ones() -> None:
+    counts, edges = analysis.value_histogram(np.array([1.0, 2.0, 3.0]), bins=2)
+    assert counts.tolist() == [1, 2] and edges.tolist() == [1.0, 2.0, 3.0]
+    counts, edges = analysis.value_histogram(np.array([5.0, 5.0]))
+    assert counts.sum() == 2 and edges[0] == 4.5 and edges[-1] == 5.5
+
+
+def test_fi_curve_points_are_the_closed_form_and_the_simulation_in_units() -> None:
+    p, unit = LIFParameters(v_th=0.5), rheobase()
+    curve = analysis.fi_curve_points(p, unit=unit, max_input=2.0, points=5, line_points=9)
+    assert curve.line_inputs.tolist() == np.linspace(0.0, 2.0, 9).tolist()
+    assert curve.predicted_hz.tolist() == [predicted_rate(float(x) * unit, p) for x in curve.line_inputs]
+    assert curve.sampled_inputs.tolist() == [0.0, 0.5, 1.0, 1.5, 2.0]
+    _, simulated, _ = fi_curve(torch.from_numpy(curve.sampled_inputs * unit), p)
+    np.testing.assert_array_equal(curve.simulated_hz, simulated)
+    assert curve.simulated_hz[1] == 0.0 < curve.simulated_hz[-1]  # silent up to its rheobase, 0.5 units
+
+
+def test_fi_curve_points_are_remembered_read_only_and_need_one_neuron() -> None:
+    first = analysis.fi_curve_points(LIFParameters(v_th=0.75), unit=0.2, max_input=3.0, points=4)
+    again = analysis.fi_curve_points(
+        LIFParameters(v_th=torch.tensor(0.75)), unit=0.2, max_input=3.0, points=4
+    )
+    assert again is first  # a tensor of one value means the same neuron: the same curve, not a new run
+    with pytest.raises(ValueError, match="read-only"):
+        first.simulated_hz[0] = 1.0
+    with pytest.raises(ValueError, match=r"one value of p\.v_th"):
+        analysis.fi_curve_points(LIFParameters(v_th=torch.tensor([0.5, 1.0])), unit=0.2, max_input=3.0)
+    with pytest.raises(ValueError, match="max_input"):
+        analysis.fi_curve_points(unit=0.2, max_input=0.0)

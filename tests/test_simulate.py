@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pytest
 import torch
 
-from lifteach import LIF, LIFParameters, Result, simulate
+from lifteach import LIF, LIFParameters, Result, analysis, simulate
 from lifteach.inputs import poisson_spikes
 from lifteach.simulate import DEFAULT_RECORDED
 
@@ -88,3 +91,38 @@ def test_simulate_leaves_the_global_random_state_alone() -> None:
     before = torch.random.get_rng_state()
     simulate(poisson_spikes(100.0, 100, 50, seed=3))
     assert torch.equal(torch.random.get_rng_state(), before)
+
+
+def test_the_result_counts_its_spikes_once_for_every_reader() -> None:
+    result = simulate(poisson_spikes(50.0, 300, 40, seed=5), LIFParameters(v_th=0.3))
+    counts = result.spikes_per_neuron
+    assert counts.dtype == np.int64 and counts.shape == (40,)
+    np.testing.assert_array_equal(counts, result.spikes.sum(0).numpy())
+    assert result.spikes_per_neuron is counts  # counted once, kept on the result
+    np.testing.assert_array_equal(result.spikes_per_step, result.spikes.sum(1).numpy())
+    assert result.spikes_per_step is result.spikes_per_step
+    assert result.total_spikes == int(result.spikes.sum()) == counts.sum()
+    # No reader can change the numbers the others see; analysis hands out its own copy.
+    with pytest.raises(ValueError, match="read-only"):
+        counts[0] = -1
+    copy = analysis.spike_counts(result)
+    copy[0] = -1
+    assert result.spikes_per_neuron[0] >= 0
+
+
+def test_the_result_knows_its_duration_in_ms_and_its_mean_input() -> None:
+    x = torch.zeros(250, 2)
+    x[10, 0] = 50.0
+    result = simulate(x, dt=2e-3)
+    assert result.duration_ms == 500.0 == result.duration * 1000
+    assert result.mean_input == pytest.approx(50.0 / 500)
+    spikes = torch.zeros(100, 4, dtype=torch.bool)
+    spikes[::10, 1] = True
+    assert simulate(spikes).mean_input == 10 / 400  # share of steps and neurons with an input spike
+
+
+def test_the_result_stays_frozen_with_its_cached_numbers() -> None:
+    result = simulate(torch.zeros(5, 2))
+    assert result.spikes_per_neuron.tolist() == [0, 0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.dt = 1.0  # type: ignore[misc]  # the point of the test

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 
-from lifteach import plot
 from lifteach.simulate import Result
 
 __all__ = ["download_links", "result_csv", "summary_text"]
@@ -16,7 +15,7 @@ __all__ = ["download_links", "result_csv", "summary_text"]
 
 def summary_text(result: Result) -> str:
     """One line about a run: total spikes, mean rate (Hz) and the share of neurons that never fired."""
-    counts = plot.shared_spike_counts(result)
+    counts = result.spikes_per_neuron
     total = int(counts.sum())
     rate = total / (result.n_neurons * result.duration)
     silent = float((counts == 0).mean())
