@@ -315,6 +315,7 @@ def _check_refractory_state(state: object, neuron_shape: torch.Size) -> LIFRefra
     return LIFRefracState(lif=lif, rho=rho)
 
 
+@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
 def lif_step(
     x: torch.Tensor, state: LIFState, p: LIFParameters = LIFParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, LIFState]:
@@ -336,6 +337,7 @@ def lif_step(
     return z, new_state
 
 
+@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
 def lif_refrac_step(
     x: torch.Tensor, state: LIFRefracState, p: LIFRefracParameters = LIFRefracParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, LIFRefracState]:
@@ -357,6 +359,7 @@ def lif_refrac_step(
     return _refractory_step(x, state, _parameter_tensors(p.lif, x), rho_reset, p.lif.method, dt)
 
 
+@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
 def lif_current_encoder(
     input_current: torch.Tensor, voltage: torch.Tensor, p: LIFParameters = LIFParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -387,6 +390,10 @@ def lif_feed_forward_integral(
     return spikes, final
 
 
+# _EAGER: the public steps, loops and modules run eagerly under torch.compile (as torch.compiler.disable
+# asks): tracing them would spend a minute generating kernels for argument checks and for a loop that is
+# compiled already, and gain nothing. Code around them (a learner's network) is still compiled.
+
 # --- the time loops ----------------------------------------------------------------------------------------------
 
 
@@ -415,6 +422,7 @@ ENGINES = ("auto", "compiled", "torch", "graph")
 """The loops behind ``lif_integrate``; all give the same numbers bit for bit (``tests/test_lif.py``)."""
 
 
+@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
 def lif_integrate(
     x: torch.Tensor,
     p: LIFParameters = LIFParameters(),
@@ -831,6 +839,7 @@ class LIF(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}, record_states={self.record_states}"
 
+    @torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
     def forward(self, x: torch.Tensor, state: LIFState | None = None) -> tuple[torch.Tensor, LIFState]:
         x, sparse = _dense(x)
         record = ("v", "i") if self.record_states else ()
@@ -871,6 +880,7 @@ class LIFCell(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}"
 
+    @torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
     def forward(self, x: torch.Tensor, state: LIFState | None = None) -> tuple[torch.Tensor, LIFState]:
         x, sparse = _dense(x)
         x = _checks.float_tensor("x", x, allow_bool=True)
@@ -913,6 +923,7 @@ class LIFRefracCell(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}"
 
+    @torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
     def forward(
         self, x: torch.Tensor, state: LIFRefracState | None = None
     ) -> tuple[torch.Tensor, LIFRefracState]:
