@@ -17,92 +17,114 @@ from typing import Any
 import numba
 import numpy as np
 
-# Neurons advanced together through every step of one block of time: their state and parameters stay in the
-# first-level cache while the block's rows of input and output are streamed through.
-_NEURON_BLOCK = 2048
+
+@numba.njit(cache=True, inline="always")
+def _lif_step(
+    x: Any, v: Any, i: Any, membrane: Any, synapse: Any, v_leak: Any, v_th: Any, v_reset: Any
+) -> tuple[Any, Any, Any]:
+    """One step of one neuron, as ``lif._step``: ``(v, i, z)`` after it (``x`` already weighted)."""
+    zero = v - v  # 0 and 1 in the state's dtype (float32 stays float32: an int would promote to float64)
+    one = zero + np.float32(1.0)
+    i_jump = i + x
+    v_decayed = v + membrane * ((v_leak - v) + i_jump)
+    i_decayed = i_jump + synapse * i_jump
+    z = one if v_decayed - v_th > zero else zero
+    return (one - z) * v_decayed + z * v_reset, i_decayed, z
 
 
+@numba.njit(cache=True, inline="always")
+def _refractory_update(rho: Any, z: Any, v_new: Any, v_before: Any, rho_reset: Any) -> tuple[Any, Any, Any]:
+    """Norse's refractory rule, as ``lif._refractory_update``: ``(v, z, rho)`` after a step."""
+    zero = rho - rho
+    one = zero + np.float32(1.0)
+    held = one if rho > zero else zero
+    v_new = (one - held) * v_new + held * v_before
+    z = (one - held) * z
+    return v_new, z, (one - z) * max(rho - held, zero) + z * rho_reset
+
+
+@numba.njit(cache=True, inline="always")
+def _record(t: int, v: Any, i: Any, record_index: Any, trace_v: Any, trace_i: Any) -> None:
+    """Copy the recorded neurons' state after step ``t`` into row ``t`` of the traces."""
+    for k in range(record_index.shape[0]):
+        if trace_v.shape[1] > 0:
+            trace_v[t, k] = v[record_index[k]]
+        if trace_i.shape[1] > 0:
+            trace_i[t, k] = i[record_index[k]]
+
+
+# Two loops rather than one with a branch inside: a test per neuron and step keeps LLVM from vectorising
+# the loop, and costs half again as much.
 @numba.njit(cache=True, nogil=True)
 def _lif_loop(
     x: Any,
     weight: Any,
     v: Any,
     i: Any,
+    membrane: Any,
+    synapse: Any,
+    v_leak: Any,
+    v_th: Any,
+    v_reset: Any,
+    spikes: Any,
+    record_index: Any,
+    trace_v: Any,
+    trace_i: Any,
+) -> None:
+    """Advance ``v`` and ``i`` in place over the rows of ``x`` (steps, neurons); write ``spikes`` and traces.
+
+    Parameters are arrays of one value per neuron in the state's dtype; ``weight`` is a one-element array in
+    the input's float dtype (the input is ``x * weight``). ``record_index`` holds the flat indices of the
+    recorded neurons, one per trace column.
+    """
+    steps, neurons = x.shape
+    w = weight[0]
+    # Time outside, neurons inside: every row of input and output is streamed once, in order, and the
+    # indices are plainly non-negative (a computed start would add a wrap-around test to every access).
+    for t in range(steps):
+        for n in range(neurons):
+            v[n], i[n], spikes[t, n] = _lif_step(
+                x[t, n] * w, v[n], i[n], membrane[n], synapse[n], v_leak[n], v_th[n], v_reset[n]
+            )
+        _record(t, v, i, record_index, trace_v, trace_i)
+
+
+@numba.njit(cache=True, nogil=True)
+def _lif_refractory_loop(
+    x: Any,
+    weight: Any,
+    v: Any,
+    i: Any,
     rho: Any,
-    membrane_factor: Any,
-    synapse_factor: Any,
+    membrane: Any,
+    synapse: Any,
     v_leak: Any,
     v_th: Any,
     v_reset: Any,
     rho_reset: Any,
-    refractory: bool,
     spikes: Any,
-    record_sorted: Any,
-    record_slot: Any,
+    record_index: Any,
     trace_v: Any,
     trace_i: Any,
 ) -> None:
-    """Advance ``v``, ``i`` (and ``rho``) in place over the rows of ``x`` (steps, neurons); write ``spikes``.
-
-    Parameters are arrays of one value per neuron in the state's dtype; ``weight`` is a one-element array in
-    the input's float dtype (the input is ``x * weight``). ``record_sorted`` holds the flat indices of the
-    recorded neurons in increasing order and ``record_slot`` the trace column each goes to.
-    """
+    """``_lif_loop`` with Norse's refractory period: ``rho`` (steps left) is advanced in place too."""
     steps, neurons = x.shape
-    one = v.dtype.type(1.0)
-    zero = v.dtype.type(0.0)
     w = weight[0]
-    records = record_sorted.shape[0]
-    first_record = 0
-    for start in range(0, neurons, _NEURON_BLOCK):
-        stop = min(start + _NEURON_BLOCK, neurons)
-        last_record = first_record
-        while last_record < records and record_sorted[last_record] < stop:
-            last_record += 1
-        for t in range(steps):
-            for n in range(start, stop):
-                i_jump = i[n] + x[t, n] * w
-                v_decayed = v[n] + membrane_factor[n] * ((v_leak[n] - v[n]) + i_jump)
-                i_decayed = i_jump + synapse_factor[n] * i_jump
-                z = one if v_decayed - v_th[n] > zero else zero
-                v_new = (one - z) * v_decayed + z * v_reset[n]
-                if refractory:
-                    # Norse's refractory update: held (voltage kept, no spike) while the count is above 0.
-                    held = one if rho[n] > zero else zero
-                    v_new = (one - held) * v_new + held * v[n]
-                    z = (one - held) * z
-                    rho[n] = (one - z) * max(rho[n] - held, zero) + z * rho_reset[n]
-                v[n] = v_new
-                i[n] = i_decayed
-                spikes[t, n] = z
-            for k in range(first_record, last_record):
-                n = record_sorted[k]
-                slot = record_slot[k]
-                if trace_v.shape[1] > 0:
-                    trace_v[t, slot] = v[n]
-                if trace_i.shape[1] > 0:
-                    trace_i[t, slot] = i[n]
-        first_record = last_record
+    for t in range(steps):
+        for n in range(neurons):
+            v_new, i[n], z = _lif_step(
+                x[t, n] * w, v[n], i[n], membrane[n], synapse[n], v_leak[n], v_th[n], v_reset[n]
+            )
+            v[n], spikes[t, n], rho[n] = _refractory_update(rho[n], z, v_new, v[n], rho_reset[n])
+        _record(t, v, i, record_index, trace_v, trace_i)
 
 
 def run(arrays: dict[str, np.ndarray], refractory: bool) -> None:
     """Run the compiled loop on numpy arrays prepared by ``lif._integrate_compiled``."""
-    _lif_loop(
-        arrays["x"],
-        arrays["weight"],
-        arrays["v"],
-        arrays["i"],
-        arrays["rho"],
-        arrays["membrane_factor"],
-        arrays["synapse_factor"],
-        arrays["v_leak"],
-        arrays["v_th"],
-        arrays["v_reset"],
-        arrays["rho_reset"],
-        refractory,
-        arrays["spikes"],
-        arrays["record_sorted"],
-        arrays["record_slot"],
-        arrays["trace_v"],
-        arrays["trace_i"],
-    )
+    a = arrays
+    lif = (a["membrane_factor"], a["synapse_factor"], a["v_leak"], a["v_th"], a["v_reset"])
+    outputs = (a["spikes"], a["record_index"], a["trace_v"], a["trace_i"])
+    if refractory:
+        _lif_refractory_loop(a["x"], a["weight"], a["v"], a["i"], a["rho"], *lif, a["rho_reset"], *outputs)
+    else:
+        _lif_loop(a["x"], a["weight"], a["v"], a["i"], *lif, *outputs)

@@ -634,15 +634,18 @@ def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tens
     dtype = torch.promote_types(_dtype_for(x, None), torch.promote_types(v0.dtype, i0.dtype))
 
     def per_neuron(value: torch.Tensor) -> np.ndarray:
-        # An own, contiguous copy: the loop writes into the state, never into what the caller gave.
+        return value.to(dtype).expand(neuron_shape).reshape(neurons).contiguous().numpy()
+
+    def own_copy(value: torch.Tensor) -> np.ndarray:
+        # The loop writes into the state: never into what the caller gave.
         return value.to(dtype).expand(neuron_shape).reshape(neurons).clone().numpy()
 
     input_dtype = x.dtype if x.is_floating_point() else torch.float32
     arrays = {
         "x": x.reshape(steps, neurons).contiguous().numpy(),
         "weight": np.array([1.0 if plan.weight is None else plan.weight], dtype=_NUMPY_DTYPES[input_dtype]),
-        "v": per_neuron(v0),
-        "i": per_neuron(i0),
+        "v": own_copy(v0),
+        "i": own_copy(i0),
         # The same constant factors Norse forms at every step (dt times a float32 tensor), formed once.
         "membrane_factor": per_neuron(q["tau_mem_inv"] * plan.dt),
         "synapse_factor": per_neuron(q["tau_syn_inv"] * -plan.dt),
@@ -651,20 +654,18 @@ def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tens
         "v_reset": per_neuron(q["v_reset"]),
     }
     if plan.refractory:
-        arrays["rho"], arrays["rho_reset"] = per_neuron(rho0), per_neuron(rho_reset)
+        arrays["rho"], arrays["rho_reset"] = own_copy(rho0), per_neuron(rho_reset)
     else:
         arrays["rho"] = arrays["rho_reset"] = np.zeros(1, dtype=_NUMPY_DTYPES[dtype])
     spikes = _memory.empty((steps, neurons), dtype if plan.float_spikes else torch.bool, x.device)
     arrays["spikes"] = spikes.numpy()
-    # Recorded neurons as flat indices in increasing order, each with the trace column it fills.
+    # Recorded neurons as flat indices, one per trace column.
     if plan.record_neurons is None:
         flat = torch.arange(neurons)
     else:
         leading = math.prod(neuron_shape[:-1])
         flat = (torch.arange(leading)[:, None] * neuron_shape[-1] + plan.record_neurons[None, :]).reshape(-1)
-    order = torch.argsort(flat, stable=True)
-    arrays["record_sorted"] = flat[order].numpy() if plan.record else np.zeros(0, dtype=np.int64)
-    arrays["record_slot"] = order.numpy() if plan.record else np.zeros(0, dtype=np.int64)
+    arrays["record_index"] = flat.numpy() if plan.record else np.zeros(0, dtype=np.int64)
     traces = {}
     for name in ("v", "i"):
         columns = len(flat) if name in plan.record else 0
