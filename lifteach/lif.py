@@ -23,8 +23,12 @@ against Norse runs unchanged. One forward Euler step is, in this order::
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any, NamedTuple
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import torch
@@ -55,6 +59,31 @@ __all__ = [
 METHODS = ("super", "heaviside")
 _BLOCK_STEPS = 64  # most steps the fast loop runs between copies in and out of its block buffers
 _BLOCK_BYTES = 2 * 1024 * 1024  # and at most this much memory per block buffer
+
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _eager(function: _Function) -> _Function:
+    """Run ``function`` eagerly under ``torch.compile`` (as ``torch.compiler.disable`` does), at no import cost.
+
+    Tracing the public steps, loops and modules would spend a minute generating kernels for argument checks
+    and for a loop that is compiled already, and gain nothing; code around them (a learner's network) is still
+    compiled. ``torch.compiler.disable`` itself imports torch's compiler (~70 MB of memory) when it is
+    applied, so it is applied on the first call made while that compiler is loaded, i.e. only by people who
+    use ``torch.compile``.
+    """
+    disabled: list[Callable[..., Any]] = []
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "torch._dynamo" not in sys.modules:
+            return function(*args, **kwargs)
+        if not disabled:
+            disabled.append(torch.compiler.disable(function))
+        return disabled[0](*args, **kwargs)
+
+    return call  # type: ignore[return-value]  # the same signature as function
 
 
 class LIFParameters(NamedTuple):
@@ -315,7 +344,7 @@ def _check_refractory_state(state: object, neuron_shape: torch.Size) -> LIFRefra
     return LIFRefracState(lif=lif, rho=rho)
 
 
-@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+@_eager
 def lif_step(
     x: torch.Tensor, state: LIFState, p: LIFParameters = LIFParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, LIFState]:
@@ -337,7 +366,7 @@ def lif_step(
     return z, new_state
 
 
-@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+@_eager
 def lif_refrac_step(
     x: torch.Tensor, state: LIFRefracState, p: LIFRefracParameters = LIFRefracParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, LIFRefracState]:
@@ -359,7 +388,7 @@ def lif_refrac_step(
     return _refractory_step(x, state, _parameter_tensors(p.lif, x), rho_reset, p.lif.method, dt)
 
 
-@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+@_eager
 def lif_current_encoder(
     input_current: torch.Tensor, voltage: torch.Tensor, p: LIFParameters = LIFParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -390,10 +419,6 @@ def lif_feed_forward_integral(
     return spikes, final
 
 
-# _EAGER: the public steps, loops and modules run eagerly under torch.compile (as torch.compiler.disable
-# asks): tracing them would spend a minute generating kernels for argument checks and for a loop that is
-# compiled already, and gain nothing. Code around them (a learner's network) is still compiled.
-
 # --- the time loops ----------------------------------------------------------------------------------------------
 
 
@@ -422,7 +447,7 @@ ENGINES = ("auto", "compiled", "torch", "graph")
 """The loops behind ``lif_integrate``; all give the same numbers bit for bit (``tests/test_lif.py``)."""
 
 
-@torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+@_eager
 def lif_integrate(
     x: torch.Tensor,
     p: LIFParameters = LIFParameters(),
@@ -613,7 +638,7 @@ def _integrate_fast(plan: _Plan, engine: str, *tensors: torch.Tensor) -> tuple[t
     x, v0 = tensors[0], tensors[1]
     dtype = torch.promote_types(_dtype_for(x, None), v0.dtype)
     compiled_fits = x.device.type == "cpu" and x.dtype in _NUMPY_DTYPES and dtype in _NUMPY_DTYPES
-    if engine == "compiled" or (engine == "auto" and compiled_fits):
+    if engine == "compiled" or (engine == "auto" and compiled_fits and _compiled_loop_allowed()):
         outputs: tuple[torch.Tensor, ...] = _integrate_compiled(plan, *tensors)
         return outputs
     with one_thread():
@@ -621,9 +646,21 @@ def _integrate_fast(plan: _Plan, engine: str, *tensors: torch.Tensor) -> tuple[t
 
 
 _NUMPY_DTYPES = {torch.bool: np.bool_, torch.float32: np.float32, torch.float64: np.float64}
+COMPILED_LOOP_SWITCH = "LIFTEACH_COMPILED_LOOP"
+"""Environment variable: ``0`` keeps the compiled loop out of this process (the torch loop runs instead)."""
 
 
-@torch.compiler.disable  # type: ignore[untyped-decorator]  # torch.compile cannot trace into compiled numba code
+def _compiled_loop_allowed() -> bool:
+    """Whether the environment allows the compiled loop (read at every run; nothing is kept).
+
+    Loading numba and its LLVM costs a process about 120-170 MB of resident memory and ~2 s on its first
+    run; a server that runs many small kernels may prefer the torch loop (same numbers, slower below ~10,000
+    neurons) by starting them with ``LIFTEACH_COMPILED_LOOP=0``.
+    """
+    return os.environ.get(COMPILED_LOOP_SWITCH, "1") != "0"
+
+
+@_eager  # torch.compile cannot trace into compiled numba code
 def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
     from lifteach import _kernel  # numba's import (~1 s) is paid on the first run, not on `import lifteach`
 
@@ -840,7 +877,7 @@ class LIF(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}, record_states={self.record_states}"
 
-    @torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+    @_eager
     def forward(self, x: torch.Tensor, state: LIFState | None = None) -> tuple[torch.Tensor, LIFState]:
         x, sparse = _dense(x)
         record = ("v", "i") if self.record_states else ()
@@ -881,7 +918,7 @@ class LIFCell(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}"
 
-    @torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+    @_eager
     def forward(self, x: torch.Tensor, state: LIFState | None = None) -> tuple[torch.Tensor, LIFState]:
         x, sparse = _dense(x)
         x = _checks.float_tensor("x", x, allow_bool=True)
@@ -924,7 +961,7 @@ class LIFRefracCell(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}"
 
-    @torch.compiler.disable  # type: ignore[untyped-decorator]  # see _EAGER
+    @_eager
     def forward(
         self, x: torch.Tensor, state: LIFRefracState | None = None
     ) -> tuple[torch.Tensor, LIFRefracState]:
@@ -950,9 +987,12 @@ class LIFRefracCell(torch.nn.Module):
 def warm_up() -> None:
     """Load (or, the first time in an environment, compile) the compiled loop for the common inputs.
 
-    Takes a few seconds once per environment and well under one afterwards (numba caches the machine code on
-    disk); call it where a learner does not wait, e.g. in a preheated app kernel before the first visitor.
+    Takes a few seconds once per environment and about 2 s afterwards (numba caches the machine code on
+    disk, but loading numba and LLVM takes that long); call it where a learner does not wait, e.g. in a
+    preheated app kernel before the first visitor. Does nothing where ``LIFTEACH_COMPILED_LOOP=0``.
     """
+    if not _compiled_loop_allowed():
+        return  # LIFTEACH_COMPILED_LOOP=0: this process runs the torch loop, nothing to load
     with torch.no_grad():
         for x in (
             torch.zeros(2, 2, dtype=torch.bool),

@@ -551,3 +551,12 @@ def test_warm_up_loads_the_compiled_loop_and_changes_nothing() -> None:
     threads = torch.get_num_threads()
     warm_up()
     assert torch.equal(torch.random.get_rng_state(), before) and torch.get_num_threads() == threads
+
+
+def test_the_compiled_loop_can_be_switched_off_with_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = torch.rand(200, 30, generator=torch.Generator().manual_seed(11)) < 0.2
+    compiled = simulate(x, LIFParameters(v_th=0.3), record_neurons="all", refractory=2e-3)
+    monkeypatch.setenv("LIFTEACH_COMPILED_LOOP", "0")
+    torch_loop = simulate(x, LIFParameters(v_th=0.3), record_neurons="all", refractory=2e-3)
+    assert torch.equal(compiled.spikes, torch_loop.spikes)
+    assert compiled.v is not None and torch_loop.v is not None and torch.equal(compiled.v, torch_loop.v)
