@@ -126,3 +126,20 @@ def time_series(name: str, value: object) -> torch.Tensor:
     if tensor.shape[0] == 0:
         raise ValueError(f"{name} has zero time steps (shape {tuple(tensor.shape)}); give at least one step.")
     return tensor
+
+
+MEMORY_BUDGET_BYTES = 1024**3
+"""Largest memory one call may ask for by default (1 GiB): Binder gives 1-2 GB per user."""
+
+
+def within_budget(what: str, needed: int, detail: str, fix: str, memory_budget: object) -> None:
+    """Refuse, before anything is allocated, a call that would need more than ``memory_budget`` bytes.
+
+    ``what`` names the call, ``detail`` says where the bytes go, ``fix`` how to ask for less.
+    """
+    budget = whole_number("memory_budget", memory_budget, minimum=1)
+    if needed > budget:
+        raise ValueError(
+            f"{what} would need {needed / 1e6:,.0f} MB ({detail}), more than the memory budget of "
+            f"{budget / 1e6:,.0f} MB; {fix} (or raise memory_budget if this machine has the memory)."
+        )

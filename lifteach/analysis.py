@@ -15,7 +15,7 @@ import torch
 
 from lifteach import _checks
 from lifteach.lif import LIFParameters, check_parameters
-from lifteach.simulate import Result, simulate
+from lifteach.simulate import Result, _refractory_steps, simulate
 
 __all__ = [
     "FICurvePoints",
@@ -117,17 +117,35 @@ def rheobase(p: LIFParameters = LIFParameters(), dt: float = 1e-3) -> float:
     return (float(p.v_th) - float(p.v_leak)) * dt * float(p.tau_syn_inv)
 
 
-def predicted_rate(x: float, p: LIFParameters = LIFParameters(), dt: float = 1e-3) -> float:
+def predicted_rate(
+    x: float, p: LIFParameters = LIFParameters(), dt: float = 1e-3, refractory: float = 0.0
+) -> float:
     """Steady firing rate in Hz under constant input ``x``, in closed form for this discrete scheme.
 
     Once the current has settled (``x / (dt * tau_syn_inv)`` after the jump), the voltage relaxes from
     ``v_reset`` towards ``V = v_leak + x / (dt * tau_syn_inv)`` as ``V + (v_reset - V) (1 - dt*tau_mem_inv)^n``;
-    the neuron spikes at the first step n where that exceeds ``v_th``, so the rate is ``1 / (n dt)``.
+    the neuron spikes at the first step n where that exceeds ``v_th``. An absolute refractory period of
+    ``refractory`` seconds (rounded to whole steps, as ``simulate`` does) holds the voltage at ``v_reset`` for
+    that many steps first, so the rate is ``1 / ((n + refractory_steps) dt)``, at most ``1 / refractory``.
     0 at or below the rheobase.
     """
     x = _checks.finite_number("x", x)
-    threshold_input = rheobase(p, dt)
-    if x <= threshold_input:
+    dt = _scalar_parameters(p, dt)
+    return _predicted_rate(x, p, dt, _refractory_steps(refractory, dt))
+
+
+def _scalar_parameters(p: LIFParameters, dt: float) -> float:
+    """Check parameters for the closed forms, which take one value of each; return ``dt`` (s)."""
+    dt = check_parameters(p, dt)
+    for name in ("v_th", "v_leak", "v_reset", "tau_syn_inv", "tau_mem_inv"):
+        if isinstance(getattr(p, name), torch.Tensor) and getattr(p, name).numel() > 1:
+            raise ValueError(f"the closed form needs one value of p.{name}, got a per-neuron tensor.")
+    return dt
+
+
+def _predicted_rate(x: float, p: LIFParameters, dt: float, refractory_steps: int) -> float:
+    """``predicted_rate`` on checked arguments (a curve checks once, not at every point)."""
+    if x <= (float(p.v_th) - float(p.v_leak)) * dt * float(p.tau_syn_inv):
         return 0.0
     decay = 1.0 - dt * float(p.tau_mem_inv)
     target = float(p.v_leak) + x / (dt * float(p.tau_syn_inv))
@@ -138,7 +156,7 @@ def predicted_rate(x: float, p: LIFParameters = LIFParameters(), dt: float = 1e-
         n -= 1
     while target + (float(p.v_reset) - target) * decay**n <= float(p.v_th):
         n += 1
-    return 1.0 / (n * dt)
+    return 1.0 / ((n + refractory_steps) * dt)
 
 
 def fi_curve(
@@ -146,6 +164,7 @@ def fi_curve(
     p: LIFParameters = LIFParameters(),
     dt: float = 1e-3,
     duration: float = 1.0,
+    refractory: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Firing rate against constant input: simulated (one neuron per input, one run) and predicted.
 
@@ -154,6 +173,7 @@ def fi_curve(
         p: parameters (scalars); time constants in 1/s.
         dt: time step in seconds.
         duration: simulated time in seconds.
+        refractory: absolute refractory period in seconds (rounded to whole steps of ``dt``; 0: none).
 
     Returns:
         ``(inputs, simulated_hz, predicted_hz)`` as numpy arrays.
@@ -172,10 +192,12 @@ def fi_curve(
         raise ValueError("inputs must hold at least one input value, e.g. [0.1, 0.2, 0.4].")
     values = requested.float()
     duration = _checks.positive_number("duration", duration, "s")
+    dt = _scalar_parameters(p, dt)
+    refractory_steps = _refractory_steps(refractory, dt)
     steps = max(1, round(duration / dt))
-    run = simulate(values.expand(steps, -1), p, dt, record=())
+    run = simulate(values.expand(steps, -1), p, dt, record=(), refractory=refractory_steps * dt)
     simulated = firing_rates(run).numpy()
-    predicted = np.array([predicted_rate(float(x), p, dt) for x in requested])
+    predicted = np.array([_predicted_rate(float(x), p, dt, refractory_steps) for x in requested])
     return values.numpy(), simulated, predicted
 
 

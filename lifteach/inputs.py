@@ -3,10 +3,13 @@
 An input value is the current jump a neuron receives at a step (see ``lifteach.lif``). Times are in seconds,
 rates in Hz. Random inputs take a ``seed`` (an int) or a ``torch.Generator`` and never touch torch's global
 random state, so a seed reproduces a figure and a simulation does not change the learner's own random numbers.
+Every maker refuses, before allocating anything, an input larger than ``memory_budget`` bytes (1 GiB by
+default, as ``simulate``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -16,10 +19,26 @@ from lifteach import _checks
 __all__ = ["constant_current", "noisy_current", "poisson_spikes", "pulses", "step_current"]
 
 
-def _size(steps: object, neurons: object) -> tuple[int, int]:
-    return _checks.whole_number("steps", steps, minimum=1), _checks.whole_number(
-        "neurons", neurons, minimum=1
+_DRAW_BLOCK = (
+    1 << 22
+)  # random numbers drawn at a time: a 16 MB float temporary, not one as large as the input
+
+
+def _size(
+    steps: object, neurons: object, maker: str, bytes_each: int, memory_budget: object
+) -> tuple[int, int]:
+    """Checked ``(steps, neurons)`` of an input that fits the memory budget."""
+    steps = _checks.whole_number("steps", steps, minimum=1)
+    neurons = _checks.whole_number("neurons", neurons, minimum=1)
+    kind = "bools" if bytes_each == 1 else "float32 values"
+    _checks.within_budget(
+        f"{maker}(steps={steps}, neurons={neurons})",
+        steps * neurons * bytes_each,
+        f"{steps:,} steps x {neurons:,} neurons of {kind}",
+        "use fewer neurons or fewer steps (a shorter duration or a larger dt)",
+        memory_budget,
     )
+    return steps, neurons
 
 
 def poisson_spikes(
@@ -28,6 +47,7 @@ def poisson_spikes(
     neurons: int = 1,
     dt: float = 1e-3,
     seed: int | torch.Generator = 0,
+    memory_budget: int = _checks.MEMORY_BUDGET_BYTES,
 ) -> torch.Tensor:
     """Bernoulli (discrete-time Poisson) spike trains: a spike at each step with probability ``rate * dt``.
 
@@ -37,11 +57,12 @@ def poisson_spikes(
         neurons: number of spike trains.
         dt: time step in seconds.
         seed: an int or a ``torch.Generator``.
+        memory_budget: largest size of the result in bytes (one per value); a larger one is refused.
 
     Returns:
         A bool tensor of shape ``(steps, neurons)``; about ``rate * steps * dt`` spikes per neuron.
     """
-    steps, neurons = _size(steps, neurons)
+    steps, neurons = _size(steps, neurons, "poisson_spikes", 1, memory_budget)
     dt = _checks.time_step(dt)
     if isinstance(rate, torch.Tensor) and rate.numel() > 1:
         rates = _checks.float_tensor("rate", rate).double()
@@ -60,15 +81,23 @@ def poisson_spikes(
         )
     gen = _checks.generator(seed)
     probability = (rates * dt).float().expand(neurons)
-    return torch.rand((steps, neurons), generator=gen) < probability
+    # Drawn a block of rows at a time into the bool result: the same numbers as one draw of the whole
+    # (the generator runs on in order), without a float temporary four times the result's size.
+    spikes = torch.empty((steps, neurons), dtype=torch.bool)
+    for block in spikes.split(max(1, _DRAW_BLOCK // neurons)):
+        torch.lt(torch.rand(block.shape, generator=gen), probability, out=block)
+    return spikes
 
 
-def constant_current(amplitude: float, steps: int, neurons: int = 1) -> torch.Tensor:
-    """The same input ``amplitude`` at every step, shape ``(steps, neurons)``.
+def constant_current(
+    amplitude: float, steps: int, neurons: int = 1, memory_budget: int = _checks.MEMORY_BUDGET_BYTES
+) -> torch.Tensor:
+    """The same input ``amplitude`` (a current jump per step) at every step, shape ``(steps, neurons)``.
 
     With the default parameters the voltage settles at ``v_leak + amplitude / (dt * tau_syn_inv)``.
+    ``memory_budget`` (bytes, 4 per value) refuses a larger result.
     """
-    steps, neurons = _size(steps, neurons)
+    steps, neurons = _size(steps, neurons, "constant_current", 4, memory_budget)
     return torch.full((steps, neurons), _checks.input_value("amplitude", amplitude))
 
 
@@ -79,9 +108,13 @@ def step_current(
     start: float = 0.1,
     stop: float | None = None,
     dt: float = 1e-3,
+    memory_budget: int = _checks.MEMORY_BUDGET_BYTES,
 ) -> torch.Tensor:
-    """Zero input, then ``amplitude`` from time ``start`` until ``stop`` (seconds; None: to the end)."""
-    steps, neurons = _size(steps, neurons)
+    """Zero input, then ``amplitude`` (per step) from time ``start`` until ``stop`` (seconds; None: to the end).
+
+    ``memory_budget`` (bytes, 4 per value) refuses a larger result.
+    """
+    steps, neurons = _size(steps, neurons, "step_current", 4, memory_budget)
     dt = _checks.time_step(dt)
     amplitude = _checks.input_value("amplitude", amplitude)
     first = round(_checks.finite_number("start", start) / dt)
@@ -94,13 +127,19 @@ def step_current(
 
 
 def pulses(
-    times: Sequence[float], steps: int, neurons: int = 1, amplitude: float = 1.0, dt: float = 1e-3
+    times: Sequence[float],
+    steps: int,
+    neurons: int = 1,
+    amplitude: float = 1.0,
+    dt: float = 1e-3,
+    memory_budget: int = _checks.MEMORY_BUDGET_BYTES,
 ) -> torch.Tensor:
     """Input ``amplitude`` at the given ``times`` (seconds) and zero elsewhere, shape ``(steps, neurons)``.
 
     ``pulses([0.100, 0.120], steps=1000)`` is the seed tutorial's two input spikes at 100 and 120 ms.
+    ``memory_budget`` (bytes, 4 per value) refuses a larger result.
     """
-    steps, neurons = _size(steps, neurons)
+    steps, neurons = _size(steps, neurons, "pulses", 4, memory_budget)
     dt = _checks.time_step(dt)
     amplitude = _checks.input_value("amplitude", amplitude)
     if isinstance(times, (str, bytes)) or not isinstance(times, Sequence | torch.Tensor):
@@ -117,13 +156,41 @@ def pulses(
 
 
 def noisy_current(
-    mean: float, std: float, steps: int, neurons: int = 1, seed: int | torch.Generator = 0
+    mean: float,
+    std: float,
+    steps: int,
+    neurons: int = 1,
+    seed: int | torch.Generator = 0,
+    dt: float = 1e-3,
+    memory_budget: int = _checks.MEMORY_BUDGET_BYTES,
 ) -> torch.Tensor:
-    """Gaussian white-noise input: ``mean + std * N(0, 1)`` drawn independently per step and neuron."""
-    steps, neurons = _size(steps, neurons)
+    """Gaussian white-noise input, drawn independently per step and neuron: ``mean + std * sqrt(dt / 1 ms) * N(0, 1)``.
+
+    The noise is white: its strength ``std`` is a property of the input, not of the time step, so a run
+    means the same at every ``dt``. The standard deviation per step is ``std`` at ``dt = 1 ms`` and shrinks
+    as the square root of ``dt`` (``std / sqrt(10)`` at 0.1 ms), so that the variance the input adds over a
+    given time is the same at every resolution.
+
+    Args:
+        mean: the mean input per step (a current jump, as ``constant_current``'s ``amplitude``).
+        std: the noise strength, in input units per square root of a millisecond: the standard deviation of
+            the input per step at ``dt = 1e-3``; at least 0.
+        steps: number of time steps.
+        neurons: number of independent inputs.
+        seed: an int or a ``torch.Generator``.
+        dt: time step in seconds (1e-3 is 1 ms).
+        memory_budget: largest size of the result in bytes (4 per value); a larger one is refused.
+
+    Returns:
+        A float32 tensor of shape ``(steps, neurons)``.
+    """
+    steps, neurons = _size(steps, neurons, "noisy_current", 4, memory_budget)
     mean = _checks.input_value("mean", mean)
     std = _checks.input_value("std", std)
+    dt = _checks.time_step(dt)
     if std < 0:
         raise ValueError(f"std must be at least 0, got {std!r}.")
     gen = _checks.generator(seed)
-    return torch.randn((steps, neurons), generator=gen).mul_(std).add_(mean)
+    # At dt = 1 ms the factor is exactly 1: the numbers are those of a per-step standard deviation of std.
+    per_step = std * math.sqrt(dt / 1e-3)
+    return torch.randn((steps, neurons), generator=gen).mul_(per_step).add_(mean)

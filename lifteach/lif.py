@@ -23,19 +23,67 @@ against Norse runs unchanged. One forward Euler step is, in this order::
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any, NamedTuple
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
+import numpy as np
 import torch
 
 from lifteach import _checks, _memory
 from lifteach._threads import one_thread
 
-__all__ = ["LIF", "LIFParameters", "LIFState", "check_parameters", "lif_integrate", "lif_step"]
+__all__ = [
+    "LIF",
+    "LIFCell",
+    "LIFFeedForwardState",
+    "LIFParameters",
+    "LIFRefracCell",
+    "LIFRefracParameters",
+    "LIFRefracState",
+    "LIFState",
+    "check_parameters",
+    "check_refractory_parameters",
+    "lif_current_encoder",
+    "lif_feed_forward_integral",
+    "lif_feed_forward_step",
+    "lif_integrate",
+    "lif_refrac_step",
+    "lif_step",
+    "warm_up",
+]
 
 METHODS = ("super", "heaviside")
 _BLOCK_STEPS = 64  # most steps the fast loop runs between copies in and out of its block buffers
 _BLOCK_BYTES = 2 * 1024 * 1024  # and at most this much memory per block buffer
+
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _eager(function: _Function) -> _Function:
+    """Run ``function`` eagerly under ``torch.compile`` (as ``torch.compiler.disable`` does), at no import cost.
+
+    Tracing the public steps, loops and modules would spend a minute generating kernels for argument checks
+    and for a loop that is compiled already, and gain nothing; code around them (a learner's network) is still
+    compiled. ``torch.compiler.disable`` itself imports torch's compiler (~70 MB of memory) when it is
+    applied, so it is applied on the first call made while that compiler is loaded, i.e. only by people who
+    use ``torch.compile``.
+    """
+    disabled: list[Callable[..., Any]] = []
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "torch._dynamo" not in sys.modules:
+            return function(*args, **kwargs)
+        if not disabled:
+            disabled.append(torch.compiler.disable(function))
+        return disabled[0](*args, **kwargs)
+
+    return call  # type: ignore[return-value]  # the same signature as function
 
 
 class LIFParameters(NamedTuple):
@@ -121,23 +169,14 @@ def check_parameters(p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | 
                 raise ValueError(f"p.{name} is an empty tensor; give a float or one value per neuron.")
             if not bool(torch.isfinite(value).all()):
                 raise ValueError(f"p.{name} contains NaN or inf; every value must be a finite number.")
-            if neuron_shape is not None and value.dim() > 0:
-                try:
-                    shape = torch.broadcast_shapes(value.shape, neuron_shape)
-                except RuntimeError:
-                    shape = None
-                if shape != torch.Size(neuron_shape):
-                    raise ValueError(
-                        f"p.{name} has shape {tuple(value.shape)}, which does not broadcast to the neurons' shape "
-                        f"{tuple(neuron_shape)}; give one value per neuron (shape {tuple(neuron_shape)[-1:]}) "
-                        "or a single float."
-                    )
+            _check_shape(f"p.{name}", value, neuron_shape)
         else:
             _checks.finite_number(f"p.{name}", value)
     if p.method not in METHODS:
         raise ValueError(f"p.method must be one of {METHODS}, got {p.method!r}.")
-    if bool(torch.as_tensor(p.alpha).le(0).any()):
-        raise ValueError(f"p.alpha must be positive, got {_checks._show(p.alpha)}.")
+    # Norse 1.1.0 keeps alpha but its SuperSpike does not use it; 0 is accepted as Norse accepts it.
+    if bool(torch.as_tensor(p.alpha).lt(0).any()):
+        raise ValueError(f"p.alpha must be at least 0, got {_checks._show(p.alpha)}.")
     for name, what in (("tau_mem_inv", "membrane"), ("tau_syn_inv", "synaptic")):
         inverse = torch.as_tensor(getattr(p, name)).detach().to(torch.float64)  # no grad warning
         if bool(inverse.le(0).any()):
@@ -160,9 +199,69 @@ def check_parameters(p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | 
     return step
 
 
+def check_refractory_parameters(
+    p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | None = None
+) -> float:
+    """Check ``LIFRefracParameters`` (its ``lif`` field as ``check_parameters`` does) and ``dt`` (s)."""
+    if not (hasattr(p, "lif") and hasattr(p, "rho_reset")):
+        raise TypeError(f"p must be LIFRefracParameters(lif, rho_reset), got {type(p).__name__}.")
+    step = check_parameters(p.lif, dt, neuron_shape)
+    rho_reset = p.rho_reset
+    if isinstance(rho_reset, torch.Tensor):
+        rho_reset = _checks.float_tensor("p.rho_reset", rho_reset)
+        if rho_reset.numel() == 0 or bool(rho_reset.lt(0).any()):
+            raise ValueError(
+                f"p.rho_reset (the refractory period in steps) must be at least 0, got {_checks._show(rho_reset)}."
+            )
+        _check_shape("p.rho_reset", rho_reset, neuron_shape)
+    elif _checks.finite_number("p.rho_reset", rho_reset) < 0:
+        raise ValueError(
+            f"p.rho_reset (the refractory period in steps) must be at least 0, got {rho_reset!r}; "
+            "0 means no refractory period."
+        )
+    return step
+
+
+def _check_shape(name: str, value: torch.Tensor, neuron_shape: tuple[int, ...] | None) -> None:
+    if neuron_shape is None or value.dim() == 0:
+        return
+    try:
+        shape = torch.broadcast_shapes(value.shape, neuron_shape)
+    except RuntimeError:
+        shape = None
+    if shape != torch.Size(neuron_shape):
+        raise ValueError(
+            f"{name} has shape {tuple(value.shape)}, which does not broadcast to the neurons' shape "
+            f"{tuple(neuron_shape)}; give one value per neuron (shape {tuple(neuron_shape)[-1:]}) or a single float."
+        )
+
+
+class LIFRefracParameters(NamedTuple):
+    """Parameters of LIF neurons with an absolute refractory period, as Norse 1.1.0's.
+
+    Attributes:
+        lif: the ``LIFParameters`` of the neurons (time constants in 1/s).
+        rho_reset: the refractory period in time steps (a float or one per neuron): after a spike the voltage
+            is held and no spike is possible for ``ceil(rho_reset)`` steps; ``5.0`` is 5 ms at ``dt = 1e-3``.
+    """
+
+    lif: LIFParameters = LIFParameters()
+    rho_reset: float | torch.Tensor = 5.0
+
+
+class LIFRefracState(NamedTuple):
+    """State of LIF neurons with a refractory period: ``lif`` (``LIFState(v, i)``) and the count ``rho``.
+
+    ``rho`` is the number of steps (a float) the neuron stays refractory; 0 means it is free.
+    """
+
+    lif: LIFState
+    rho: torch.Tensor
+
+
 def _initial_state(neuron_shape: torch.Size, v_leak: torch.Tensor, dtype: torch.dtype) -> LIFState:
     """Neurons at rest: ``v = v_leak`` and ``i = 0``."""
-    v = v_leak.to(dtype).expand(neuron_shape).clone()
+    v = v_leak.detach().to(dtype).expand(neuron_shape).clone()
     return LIFState(v=v, i=torch.zeros(neuron_shape, dtype=dtype, device=v_leak.device))
 
 
@@ -174,6 +273,39 @@ def _step(x: torch.Tensor, state: LIFState, q: dict[str, torch.Tensor], method: 
     z = _spike(v_decayed - q["v_th"], method)
     v_new = (1 - z) * v_decayed + z * q["v_reset"]
     return z, LIFState(v=v_new, i=i_decayed)
+
+
+def _refractory_update(
+    rho: torch.Tensor,
+    z: torch.Tensor,
+    v_new: torch.Tensor,
+    v_before: torch.Tensor,
+    rho_reset: torch.Tensor,
+    method: str,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Norse's refractory rule, the one place it is written: ``(v, z, rho)`` after a LIF step.
+
+    While the count ``rho`` is above 0 the neuron is held: the voltage keeps its value from before the step,
+    no spike is let through, and the count goes down by one; a spike sets the count to ``rho_reset`` steps.
+    """
+    held = _spike(rho, method)
+    v_new = (1 - held) * v_new + held * v_before
+    z = (1 - held) * z
+    rho_new = (1 - z) * torch.nn.functional.relu(rho - held) + z * rho_reset
+    return v_new, z, rho_new
+
+
+def _refractory_step(
+    x: torch.Tensor,
+    state: LIFRefracState,
+    q: dict[str, torch.Tensor],
+    rho_reset: torch.Tensor,
+    method: str,
+    dt: float,
+) -> tuple[torch.Tensor, LIFRefracState]:
+    z, lif = _step(x, state.lif, q, method, dt)
+    v, z, rho = _refractory_update(state.rho, z, lif.v, state.lif.v, rho_reset, method)
+    return z, LIFRefracState(lif=LIFState(v=v, i=lif.i), rho=rho)
 
 
 def _check_state(state: object, neuron_shape: torch.Size) -> LIFState:
@@ -195,6 +327,24 @@ def _check_state(state: object, neuron_shape: torch.Size) -> LIFState:
     return LIFState(v=checked[0], i=checked[1])
 
 
+def _check_refractory_state(state: object, neuron_shape: torch.Size) -> LIFRefracState:
+    if not (hasattr(state, "lif") and hasattr(state, "rho")):
+        raise TypeError(f"state must be an LIFRefracState(lif, rho), got {type(state).__name__}.")
+    lif = _check_state(state.lif, neuron_shape)
+    rho = _checks.float_tensor("state.rho", state.rho)
+    try:
+        shape = torch.broadcast_shapes(rho.shape, neuron_shape)
+    except RuntimeError:
+        shape = None
+    if shape != neuron_shape:
+        raise ValueError(
+            f"state.rho has shape {tuple(rho.shape)}, but the input's neurons have shape {tuple(neuron_shape)}; "
+            "continue from the final state of a run with the same neurons."
+        )
+    return LIFRefracState(lif=lif, rho=rho)
+
+
+@_eager
 def lif_step(
     x: torch.Tensor, state: LIFState, p: LIFParameters = LIFParameters(), dt: float = 1e-3
 ) -> tuple[torch.Tensor, LIFState]:
@@ -216,14 +366,88 @@ def lif_step(
     return z, new_state
 
 
-def _needs_graph(x: torch.Tensor, state: LIFState | None, q: dict[str, torch.Tensor]) -> bool:
-    """True when autograd must follow the simulation (something given to it requires a gradient)."""
-    if not torch.is_grad_enabled():
-        return False
-    tensors = [x, *q.values()] + ([] if state is None else [state.v, state.i])
-    return any(t.requires_grad for t in tensors)
+@_eager
+def lif_refrac_step(
+    x: torch.Tensor, state: LIFRefracState, p: LIFRefracParameters = LIFRefracParameters(), dt: float = 1e-3
+) -> tuple[torch.Tensor, LIFRefracState]:
+    """One step of ``dt`` seconds of LIF neurons with an absolute refractory period (Norse's rule).
+
+    Args:
+        x: input current jump at this step, shape = the neurons' shape (floats or bools).
+        state: ``LIFRefracState(lif=LIFState(v, i), rho)``; ``rho`` counts the refractory steps left.
+        p: ``LIFRefracParameters``; ``rho_reset`` is the refractory period in steps.
+        dt: time step in seconds.
+
+    Returns:
+        ``(z, state)``: spikes (1.0 or 0.0, shape of ``x``) and the state after the step.
+    """
+    x = _checks.float_tensor("x", x, allow_bool=True)
+    dt = check_refractory_parameters(p, dt, tuple(x.shape))
+    state = _check_refractory_state(state, x.shape)
+    rho_reset = torch.as_tensor(p.rho_reset, device=x.device)
+    return _refractory_step(x, state, _parameter_tensors(p.lif, x), rho_reset, p.lif.method, dt)
 
 
+@_eager
+def lif_current_encoder(
+    input_current: torch.Tensor, voltage: torch.Tensor, p: LIFParameters = LIFParameters(), dt: float = 1e-3
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One step of ``dt`` seconds of a LIF neuron driven directly by a current (no synaptic filter), as Norse's.
+
+    ``v += dt * tau_mem_inv * ((v_leak - v) + input_current)``, then a spike above ``v_th`` resets to
+    ``v_reset``. Returns ``(z, voltage)``.
+    """
+    input_current = _checks.float_tensor("input_current", input_current, allow_bool=True)
+    voltage = _checks.float_tensor("voltage", voltage)
+    dt = check_parameters(p, dt)
+    q = _parameter_tensors(p, voltage)
+    voltage = voltage + dt * q["tau_mem_inv"] * ((q["v_leak"] - voltage) + input_current)
+    z = _spike(voltage - q["v_th"], p.method)
+    return z, voltage - z * (voltage - q["v_reset"])
+
+
+# Norse's names for the feed-forward step, its state and its time loop, so that Norse code runs unchanged.
+LIFFeedForwardState = LIFState
+lif_feed_forward_step = lif_step
+
+
+def lif_feed_forward_integral(
+    input_tensor: torch.Tensor, state: LIFState, p: LIFParameters = LIFParameters(), dt: float = 1e-3
+) -> tuple[torch.Tensor, LIFState]:
+    """Norse's ``lif_feed_forward_integral``: ``(spikes of every step, final state)``; see ``lif_integrate``."""
+    spikes, final, _ = lif_integrate(input_tensor, p, dt, state, record=())
+    return spikes, final
+
+
+# --- the time loops ----------------------------------------------------------------------------------------------
+
+
+class _Run(NamedTuple):
+    """What a loop produced: spikes, the final state (and refractory count), and the recorded traces."""
+
+    spikes: torch.Tensor
+    final: LIFState
+    rho: torch.Tensor | None
+    traces: dict[str, torch.Tensor]
+
+
+class _Plan(NamedTuple):
+    """How to run: everything but the tensors. ``weight`` multiplies the input (None: the input as it is)."""
+
+    method: str
+    dt: float
+    record: tuple[str, ...]
+    record_neurons: torch.Tensor | None
+    float_spikes: bool
+    weight: float | None
+    refractory: bool
+
+
+ENGINES = ("auto", "compiled", "torch", "graph")
+"""The loops behind ``lif_integrate``; all give the same numbers bit for bit (``tests/test_lif.py``)."""
+
+
+@_eager
 def lif_integrate(
     x: torch.Tensor,
     p: LIFParameters = LIFParameters(),
@@ -233,7 +457,7 @@ def lif_integrate(
     record_neurons: torch.Tensor | None = None,
     bool_spikes: bool = False,
 ) -> tuple[torch.Tensor, LIFState, dict[str, torch.Tensor]]:
-    """Simulate LIF neurons over the time steps of ``x``; the fast loop behind ``LIF`` and ``simulate``.
+    """Simulate LIF neurons over the time steps of ``x``; the loop behind ``LIF`` and ``simulate``.
 
     Args:
         x: input, shape ``(steps, *neurons)``, floats or bools; a current jump per step.
@@ -248,8 +472,9 @@ def lif_integrate(
         ``(spikes, final_state, traces)``: spikes (floats 0/1, or bools), shape of ``x``; the state after the last step;
         ``traces[name]`` of shape ``(steps, *neurons)`` (or ``(steps, ..., len(record_neurons))``).
 
-    Without gradients (nothing passed in requires one), the loop runs a handful of in-place operations per
-    step on preallocated buffers; with them, it steps the differentiable equations so autograd can follow.
+    On the CPU the steps run in a compiled loop (``lifteach._kernel``), elsewhere in a loop of in-place torch
+    operations. When something passed in requires a gradient, the outputs carry a graph whose backward pass
+    recomputes the run through the differentiable step, so the forward pass costs the same either way.
     """
     x = _checks.time_series("x", x)
     neuron_shape = x.shape[1:]
@@ -261,14 +486,98 @@ def lif_integrate(
         raise ValueError(f"record must be a tuple of 'v' and/or 'i', got {record!r}.")
     if record_neurons is not None:
         record_neurons = neuron_indices(record_neurons, neuron_shape)
+    run = _integrate(x, p, dt, state, tuple(record), record_neurons, bool_spikes)
+    return run.spikes, run.final, run.traces
+
+
+def _integrate(
+    x: torch.Tensor,
+    p: LIFParameters,
+    dt: float,
+    state: LIFState | None,
+    record: tuple[str, ...],
+    record_neurons: torch.Tensor | None,
+    bool_spikes: bool,
+    *,
+    weight: float | None = None,
+    rho: torch.Tensor | None = None,
+    rho_reset: float | torch.Tensor | None = None,
+    engine: str = "auto",
+) -> _Run:
+    """The time loop on checked arguments (callers check; nothing is checked twice).
+
+    With ``rho_reset`` (steps) the neurons have Norse's refractory period, ``rho`` the counts to start from.
+    ``engine`` chooses the loop; the default takes the compiled one on the CPU.
+    """
     q = _parameter_tensors(p, x)
-    if _needs_graph(x, state, q) and not bool_spikes:
-        outcome = _integrate_with_graph(x, p.method, q, dt, state, record, record_neurons)
+    refractory = rho_reset is not None
+    dtype = _dtype_for(x, state)
+    if state is None:
+        state = _initial_state(x.shape[1:], q["v_leak"], dtype)
+    if refractory:
+        rho = torch.zeros(x.shape[1:], dtype=dtype, device=x.device) if rho is None else rho
+        reset = torch.as_tensor(rho_reset, device=x.device)
     else:
-        with torch.no_grad(), one_thread():
-            outcome = _integrate_fast(x, q, dt, state, record, record_neurons, float_spikes=not bool_spikes)
-    _check_no_overflow(outcome[1], x)
-    return outcome
+        rho = reset = torch.zeros(0, device=x.device)
+    plan = _Plan(p.method, dt, record, record_neurons, not bool_spikes, weight, refractory)
+    tensors = (x, state.v, state.i, rho, reset, *(q[name] for name in _PARAMETER_NAMES))
+    if engine == "graph":
+        outputs = _integrate_with_graph(plan, *tensors)
+    elif not bool_spikes and torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
+        outputs = _FastWithRecomputedGradient.apply(plan, engine, *tensors)  # type: ignore[no-untyped-call]
+    else:
+        with torch.no_grad():
+            outputs = _integrate_fast(plan, engine, *tensors)
+    spikes, v, i, rho_final, trace_v, trace_i = outputs
+    traces = {name: trace for name, trace in (("v", trace_v), ("i", trace_i)) if name in record}
+    final = LIFState(v=v, i=i)
+    _check_no_overflow(final, x)
+    return _Run(spikes, final, rho_final if refractory else None, traces)
+
+
+_PARAMETER_NAMES = ("tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset")
+
+
+class _FastWithRecomputedGradient(torch.autograd.Function):
+    """The fast loop forward; backward recomputes the run through the differentiable step.
+
+    Norse's outputs always carry a graph (its initial voltage requires a gradient); recording that graph
+    costs ten times the simulation. Here the forward pass runs the fast loop and keeps only its inputs, and the
+    backward pass replays the steps with autograd on, so gradients are those of the differentiable step,
+    Norse's, at the price of a second simulation only when a gradient is asked for.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, plan: _Plan, engine: str, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        ctx.set_materialize_grads(False)
+        ctx.plan = plan
+        ctx.save_for_backward(*tensors)
+        outputs = _integrate_fast(plan, engine, *tensors)
+        # One call: each call of mark_non_differentiable replaces the previous one's list.
+        spikes_have_no_gradient = plan.method != "super" or not plan.float_spikes
+        ctx.mark_non_differentiable(
+            *([outputs[0]] if spikes_have_no_gradient else []), *([] if plan.refractory else [outputs[3]])
+        )
+        return outputs
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, *grads: torch.Tensor | None) -> tuple[torch.Tensor | None, ...]:
+        needs = ctx.needs_input_grad[2:]
+        with torch.enable_grad():
+            leaves = [
+                t.detach().requires_grad_(need) for t, need in zip(ctx.saved_tensors, needs, strict=True)
+            ]
+            outputs = _integrate_with_graph(ctx.plan, *leaves)
+            pairs = [(o, g) for o, g in zip(outputs, grads, strict=True) if g is not None and o.requires_grad]
+            wanted = [leaf for leaf in leaves if leaf.requires_grad]
+            found = (
+                torch.autograd.grad([o for o, _ in pairs], wanted, [g for _, g in pairs], allow_unused=True)
+                if pairs
+                else [None] * len(wanted)
+            )
+        answers = iter(found)
+        return (None, None, *(next(answers) if need else None for need in needs))
 
 
 def _check_no_overflow(final: LIFState, x: torch.Tensor) -> None:
@@ -318,45 +627,143 @@ def _dtype_for(x: torch.Tensor, state: LIFState | None) -> torch.dtype:
     return dtype
 
 
-def _integrate_fast(
-    x: torch.Tensor,
-    q: dict[str, torch.Tensor],
-    dt: float,
-    state: LIFState | None,
-    record: tuple[str, ...],
-    record_neurons: torch.Tensor | None,
-    float_spikes: bool,
-) -> tuple[torch.Tensor, LIFState, dict[str, torch.Tensor]]:
+def _trace_shape(x: torch.Tensor, record_neurons: torch.Tensor | None) -> tuple[int, ...]:
+    if record_neurons is None:
+        return tuple(x.shape)
+    return (x.shape[0], *x.shape[1:-1], len(record_neurons))
+
+
+def _integrate_fast(plan: _Plan, engine: str, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """The loop without a graph: compiled on the CPU (for the dtypes numpy knows), torch operations elsewhere."""
+    x, v0 = tensors[0], tensors[1]
+    dtype = torch.promote_types(_dtype_for(x, None), v0.dtype)
+    compiled_fits = x.device.type == "cpu" and x.dtype in _NUMPY_DTYPES and dtype in _NUMPY_DTYPES
+    if engine == "compiled" or (engine == "auto" and compiled_fits and _compiled_loop_allowed()):
+        outputs: tuple[torch.Tensor, ...] = _integrate_compiled(plan, *tensors)
+        return outputs
+    with one_thread():
+        return _integrate_torch(plan, *tensors)
+
+
+_NUMPY_DTYPES = {torch.bool: np.bool_, torch.float32: np.float32, torch.float64: np.float64}
+COMPILED_LOOP_SWITCH = "LIFTEACH_COMPILED_LOOP"
+"""Environment variable: ``0`` keeps the compiled loop out of this process (the torch loop runs instead)."""
+
+
+def _compiled_loop_allowed() -> bool:
+    """Whether the environment allows the compiled loop (read at every run; nothing is kept).
+
+    Loading numba and its LLVM costs a process about 120-170 MB of resident memory and ~2 s on its first
+    run; a server that runs many small kernels may prefer the torch loop (same numbers, slower below ~10,000
+    neurons) by starting them with ``LIFTEACH_COMPILED_LOOP=0``.
+    """
+    return os.environ.get(COMPILED_LOOP_SWITCH, "1") != "0"
+
+
+@_eager  # torch.compile cannot trace into compiled numba code
+def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    from lifteach import _kernel  # numba's import (~1 s) is paid on the first run, not on `import lifteach`
+
+    x, v0, i0, rho0, rho_reset, *parameters = (t.detach() for t in tensors)
+    q = dict(zip(_PARAMETER_NAMES, parameters, strict=True))
     steps, neuron_shape = x.shape[0], x.shape[1:]
-    dtype = _dtype_for(x, state)
-    if state is None:
-        state = _initial_state(neuron_shape, q["v_leak"], dtype)
+    neurons = math.prod(neuron_shape)
+    dtype = torch.promote_types(_dtype_for(x, None), torch.promote_types(v0.dtype, i0.dtype))
+
+    def per_neuron(value: torch.Tensor) -> np.ndarray:
+        return value.to(dtype).expand(neuron_shape).reshape(neurons).contiguous().numpy()
+
+    def own_copy(value: torch.Tensor) -> np.ndarray:
+        # The loop writes into the state: never into what the caller gave.
+        return value.to(dtype).expand(neuron_shape).reshape(neurons).clone().numpy()
+
+    input_dtype = x.dtype if x.is_floating_point() else torch.float32
+    arrays = {
+        "x": x.reshape(steps, neurons).contiguous().numpy(),
+        "weight": np.array([1.0 if plan.weight is None else plan.weight], dtype=_NUMPY_DTYPES[input_dtype]),
+        "v": own_copy(v0),
+        "i": own_copy(i0),
+        # The same constant factors Norse forms at every step (dt times a float32 tensor), formed once.
+        "membrane_factor": per_neuron(q["tau_mem_inv"] * plan.dt),
+        "synapse_factor": per_neuron(q["tau_syn_inv"] * -plan.dt),
+        "v_leak": per_neuron(q["v_leak"]),
+        "v_th": per_neuron(q["v_th"]),
+        "v_reset": per_neuron(q["v_reset"]),
+    }
+    if plan.refractory:
+        arrays["rho"], arrays["rho_reset"] = own_copy(rho0), per_neuron(rho_reset)
+    else:
+        arrays["rho"] = arrays["rho_reset"] = np.zeros(1, dtype=_NUMPY_DTYPES[dtype])
+    spikes = _memory.empty((steps, neurons), dtype if plan.float_spikes else torch.bool, x.device)
+    arrays["spikes"] = spikes.numpy()
+    # Recorded neurons as flat indices, one per trace column.
+    if plan.record_neurons is None:
+        flat = torch.arange(neurons)
+    else:
+        leading = math.prod(neuron_shape[:-1])
+        flat = (torch.arange(leading)[:, None] * neuron_shape[-1] + plan.record_neurons[None, :]).reshape(-1)
+    arrays["record_index"] = flat.numpy() if plan.record else np.zeros(0, dtype=np.int64)
+    traces = {}
+    for name in ("v", "i"):
+        columns = len(flat) if name in plan.record else 0
+        trace = _memory.empty((steps, columns), dtype, x.device)
+        arrays[f"trace_{name}"] = trace.numpy()
+        traces[name] = trace.reshape(_trace_shape(x, plan.record_neurons)) if columns else trace.new_empty(0)
+    _kernel.run(arrays, plan.refractory)
+    rho = (
+        torch.from_numpy(arrays["rho"]).reshape(neuron_shape)
+        if plan.refractory
+        else torch.zeros(0, dtype=dtype)
+    )
+    return (
+        spikes.reshape(x.shape),
+        torch.from_numpy(arrays["v"]).reshape(neuron_shape),
+        torch.from_numpy(arrays["i"]).reshape(neuron_shape),
+        rho,
+        traces["v"],
+        traces["i"],
+    )
+
+
+def _integrate_torch(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """The loop in in-place torch operations on preallocated buffers, for devices other than the CPU."""
+    x, v0, i0, rho0, rho_reset, *parameters = (t.detach() for t in tensors)
+    q = dict(zip(_PARAMETER_NAMES, parameters, strict=True))
+    steps, neuron_shape = x.shape[0], x.shape[1:]
+    dtype = torch.promote_types(_dtype_for(x, None), torch.promote_types(v0.dtype, i0.dtype))
     # The same constant factors Norse forms at every step (dt times a float32 tensor), formed once.
-    membrane_factor = q["tau_mem_inv"] * dt
-    synapse_factor = q["tau_syn_inv"] * -dt
+    membrane_factor = q["tau_mem_inv"] * plan.dt
+    synapse_factor = q["tau_syn_inv"] * -plan.dt
     v_leak, v_th, v_reset = q["v_leak"], q["v_th"], q["v_reset"]
     reset_is_zero = v_reset.dim() == 0 and float(v_reset) == 0.0
-    trace_shape = (steps, *neuron_shape[:-1], len(record_neurons)) if record_neurons is not None else x.shape
-    traces = {name: _memory.empty(trace_shape, dtype, x.device) for name in record}
-    spikes = _memory.empty(x.shape, dtype if float_spikes else torch.bool, x.device)
+    record_neurons = plan.record_neurons
+    traces = {name: _memory.empty(_trace_shape(x, record_neurons), dtype, x.device) for name in plan.record}
+    spikes = _memory.empty(x.shape, dtype if plan.float_spikes else torch.bool, x.device)
     # The loop runs through the steps a block at a time, on small block buffers whose per-step rows are
     # made once: making a view of a row costs as much as an operation on 1,000 neurons. Input is copied
     # (and converted from bool) into the block, results are copied out to the outputs, one operation per
     # block each.
     neurons = max(1, math.prod(neuron_shape))
     block_steps = max(1, min(_BLOCK_STEPS, _BLOCK_BYTES // (neurons * torch.finfo(dtype).bits // 8)))
-    x_block, v_block, i_block, z_block = (
-        torch.empty((min(block_steps, steps), *neuron_shape), dtype=dtype, device=x.device) for _ in range(4)
+    input_dtype = x.dtype if x.is_floating_point() else torch.float32
+    x_block = torch.empty((min(block_steps, steps), *neuron_shape), dtype=input_dtype, device=x.device)
+    v_block, i_block, z_block = (
+        torch.empty((min(block_steps, steps), *neuron_shape), dtype=dtype, device=x.device) for _ in range(3)
     )
     x_rows, v_rows, i_rows, z_rows = (block.unbind(0) for block in (x_block, v_block, i_block, z_block))
-    v_previous = state.v.to(dtype).expand(neuron_shape).clone()
-    i_previous = state.i.to(dtype).expand(neuron_shape).clone()
+    v_previous = v0.to(dtype).expand(neuron_shape).clone()
+    i_previous = i0.to(dtype).expand(neuron_shape).clone()
+    if plan.refractory:
+        rho = rho0.to(dtype).expand(neuron_shape).clone()
+        held = torch.empty(neuron_shape, dtype=dtype, device=x.device)
     drive = torch.empty(neuron_shape, dtype=dtype, device=x.device)  # scratch for one step's increments
     # With v_leak exactly 0, (v_leak - v) + i_jump equals i_jump - v bit for bit: one operation fewer.
     leak_is_zero = v_leak.dim() == 0 and float(v_leak) == 0.0
     for first in range(0, steps, block_steps):
         count = min(block_steps, steps - first)
         x_block[:count].copy_(x[first : first + count])
+        if plan.weight is not None:
+            x_block[:count].mul_(plan.weight)  # what `input * weight` gives, a block at a time
         for x_t, v_now, i_now, z in zip(
             x_rows[:count], v_rows[:count], i_rows[:count], z_rows[:count], strict=True
         ):
@@ -375,6 +782,13 @@ def _integrate_fast(
             v_now.addcmul_(z, v_now, value=-1)
             if not reset_is_zero:
                 v_now.addcmul_(z, v_reset)
+            if plan.refractory:
+                # _refractory_update with held in {0, 1}, in place: the same products, all exact.
+                torch.gt(rho, 0, out=held)
+                v_now.addcmul_(held, v_now, value=-1).addcmul_(held, v_previous)
+                z.addcmul_(held, z, value=-1)
+                rho.sub_(held).clamp_(min=0)
+                rho.addcmul_(z, rho, value=-1).addcmul_(z, rho_reset)
             v_previous, i_previous = v_now, i_now
         spikes[first : first + count].copy_(z_block[:count])
         for name, trace in traces.items():
@@ -383,39 +797,70 @@ def _integrate_fast(
                 trace[first : first + count].copy_(block)
             else:
                 torch.index_select(block, -1, record_neurons, out=trace[first : first + count])
-    return spikes, LIFState(v=v_previous.clone(), i=i_previous.clone()), traces
+    empty = torch.zeros(0, dtype=dtype, device=x.device)
+    return (
+        spikes,
+        v_previous.clone(),
+        i_previous.clone(),
+        rho if plan.refractory else empty,
+        traces.get("v", empty),
+        traces.get("i", empty),
+    )
 
 
-def _integrate_with_graph(
-    x: torch.Tensor,
-    method: str,
-    q: dict[str, torch.Tensor],
-    dt: float,
-    state: LIFState | None,
-    record: tuple[str, ...],
-    record_neurons: torch.Tensor | None,
-) -> tuple[torch.Tensor, LIFState, dict[str, torch.Tensor]]:
-    if state is None:
-        state = _initial_state(x.shape[1:], q["v_leak"], _dtype_for(x, None))
+def _integrate_with_graph(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """The loop of differentiable steps (``_step``, ``_refractory_update``) that autograd can follow."""
+    x, v0, i0, rho, rho_reset, *parameters = tensors
+    q = dict(zip(_PARAMETER_NAMES, parameters, strict=True))
+    state = LIFState(v=v0, i=i0)
+    neuron_shape = x.shape[1:]
     spikes = []
-    kept: dict[str, list[torch.Tensor]] = {name: [] for name in record}
+    kept: dict[str, list[torch.Tensor]] = {name: [] for name in plan.record}
     for x_t in x.unbind(0):
-        z, state = _step(x_t, state, q, method, dt)
-        spikes.append(z)
+        drive = x_t if plan.weight is None else x_t * plan.weight
+        if plan.refractory:
+            z, refrac = _refractory_step(
+                drive, LIFRefracState(state, rho), q, rho_reset, plan.method, plan.dt
+            )
+            state, rho = refrac.lif, refrac.rho
+        else:
+            z, state = _step(drive, state, q, plan.method, plan.dt)
+        spikes.append(z.expand(neuron_shape))
         for name, rows in kept.items():
-            value = getattr(state, name).expand(x_t.shape)
-            rows.append(value if record_neurons is None else value.index_select(-1, record_neurons))
-    traces = {name: torch.stack(rows) for name, rows in kept.items()}
-    return torch.stack(spikes), state, traces
+            value = getattr(state, name).expand(neuron_shape)
+            rows.append(value if plan.record_neurons is None else value.index_select(-1, plan.record_neurons))
+    dtype = spikes[0].dtype
+    empty = torch.zeros(0, dtype=dtype, device=x.device)
+    stacked = torch.stack(spikes)
+    return (
+        stacked if plan.float_spikes else stacked.bool(),
+        state.v.expand(neuron_shape),
+        state.i.expand(neuron_shape),
+        rho.expand(neuron_shape) if plan.refractory else rho,
+        torch.stack(kept["v"]) if "v" in kept else empty,
+        torch.stack(kept["i"]) if "i" in kept else empty,
+    )
+
+
+# --- modules -------------------------------------------------------------------------------------------------------
+
+
+def _dense(x: object) -> tuple[torch.Tensor, bool]:
+    """A sparse COO input as a dense tensor (Norse accepts sparse input and answers with sparse spikes)."""
+    if isinstance(x, torch.Tensor) and x.is_sparse:
+        return x.to_dense(), True
+    return x, False  # type: ignore[return-value]  # checked by the caller, which names the argument
 
 
 class LIF(torch.nn.Module):
     """A population of LIF neurons simulated over time; a drop-in for Norse 1.1.0's ``LIF``.
 
     ``spikes, state = LIF(p, dt, record_states)(x)`` with ``x`` of shape ``(steps, *neurons)`` (floats or
-    bools, time first) gives spikes of ``x``'s shape and, with ``record_states=True``, ``LIFState`` traces of
-    ``x``'s shape, else the final state. ``lif(x, state)`` continues from a state. The module holds no state
-    between calls.
+    bools, time first; a sparse COO input gives sparse spikes) gives spikes of ``x``'s shape and, with
+    ``record_states=True``, ``LIFState`` traces of ``x``'s shape, else the final state. ``lif(x, state)``
+    continues from a state. The module holds no state between calls. As in Norse, a run from rest carries an
+    autograd graph whenever gradients are enabled (its initial voltage requires a gradient), so
+    ``spikes.sum().backward()`` works; the graph is replayed only when a gradient is asked for.
 
     Args:
         p: parameters; time constants in 1/s.
@@ -432,9 +877,138 @@ class LIF(torch.nn.Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, dt={self.dt}, record_states={self.record_states}"
 
+    @_eager
     def forward(self, x: torch.Tensor, state: LIFState | None = None) -> tuple[torch.Tensor, LIFState]:
+        x, sparse = _dense(x)
         record = ("v", "i") if self.record_states else ()
-        spikes, final, traces = lif_integrate(x, self.p, self.dt, state, record)
+        x = _checks.time_series("x", x)
+        neuron_shape = x.shape[1:]
+        dt = check_parameters(self.p, self.dt, tuple(neuron_shape))
+        if state is None:
+            v_leak = torch.as_tensor(self.p.v_leak, device=x.device)
+            state = _initial_state(neuron_shape, v_leak, _dtype_for(x, None))
+            if torch.is_grad_enabled():
+                state.v.requires_grad_()  # as Norse's: the outputs carry a graph
+        else:
+            state = _check_state(state, neuron_shape)
+        run = _integrate(x, self.p, dt, state, record, None, False)
+        spikes = run.spikes.to_sparse() if sparse else run.spikes
         if self.record_states:
-            return spikes, LIFState(v=traces["v"], i=traces["i"])
-        return spikes, final
+            return spikes, LIFState(v=run.traces["v"], i=run.traces["i"])
+        return spikes, run.final
+
+
+class LIFCell(torch.nn.Module):
+    """One time step of LIF neurons; a drop-in for Norse 1.1.0's ``LIFCell``.
+
+    ``z, state = cell(x_t, state)`` with ``x_t`` of the neurons' shape (floats or bools; sparse gives sparse
+    spikes) and ``state`` an ``LIFState(v, i)``, or None for neurons at rest. As in Norse, a step from rest
+    carries an autograd graph whenever gradients are enabled.
+
+    Args:
+        p: parameters; time constants in 1/s.
+        dt: time step in seconds (1e-3 is 1 ms).
+    """
+
+    def __init__(self, p: LIFParameters = LIFParameters(), dt: float = 1e-3):
+        super().__init__()
+        self.dt = check_parameters(p, dt)
+        self.p = p
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, dt={self.dt}"
+
+    @_eager
+    def forward(self, x: torch.Tensor, state: LIFState | None = None) -> tuple[torch.Tensor, LIFState]:
+        x, sparse = _dense(x)
+        x = _checks.float_tensor("x", x, allow_bool=True)
+        for name in _PARAMETER_NAMES:
+            value = getattr(self.p, name)
+            if isinstance(value, torch.Tensor):
+                _check_shape(f"p.{name}", value, tuple(x.shape))
+        q = _parameter_tensors(self.p, x)
+        state = _cell_state(x, state, q["v_leak"])
+        z, new_state = _step(x, state, q, self.p.method, self.dt)
+        return (z.to_sparse() if sparse else z), new_state
+
+
+def _cell_state(x: torch.Tensor, state: LIFState | None, v_leak: torch.Tensor) -> LIFState:
+    if state is not None:
+        return _check_state(state, x.shape)
+    rest = _initial_state(x.shape, v_leak, _dtype_for(x, None))
+    if torch.is_grad_enabled():
+        rest.v.requires_grad_()  # as Norse's: the outputs carry a graph
+    return rest
+
+
+class LIFRefracCell(torch.nn.Module):
+    """One time step of LIF neurons with an absolute refractory period; Norse 1.1.0's ``LIFRefracCell``.
+
+    ``z, state = cell(x_t, state)`` with ``state`` an ``LIFRefracState(lif=LIFState(v, i), rho)``, or None
+    for neurons at rest and free. After a spike the voltage is held and no spike is possible while the count
+    ``rho`` (set to ``p.rho_reset`` steps by the spike) is above 0; the current goes on integrating its input.
+
+    Args:
+        p: ``LIFRefracParameters(lif=LIFParameters(...), rho_reset=steps)``; time constants in 1/s.
+        dt: time step in seconds (1e-3 is 1 ms).
+    """
+
+    def __init__(self, p: LIFRefracParameters = LIFRefracParameters(), dt: float = 1e-3):
+        super().__init__()
+        self.dt = check_refractory_parameters(p, dt)
+        self.p = p
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, dt={self.dt}"
+
+    @_eager
+    def forward(
+        self, x: torch.Tensor, state: LIFRefracState | None = None
+    ) -> tuple[torch.Tensor, LIFRefracState]:
+        x, sparse = _dense(x)
+        x = _checks.float_tensor("x", x, allow_bool=True)
+        for name in _PARAMETER_NAMES:
+            value = getattr(self.p.lif, name)
+            if isinstance(value, torch.Tensor):
+                _check_shape(f"p.lif.{name}", value, tuple(x.shape))
+        if isinstance(self.p.rho_reset, torch.Tensor):
+            _check_shape("p.rho_reset", self.p.rho_reset, tuple(x.shape))
+        q = _parameter_tensors(self.p.lif, x)
+        if state is None:
+            lif = _cell_state(x, None, q["v_leak"])
+            state = LIFRefracState(lif=lif, rho=torch.zeros_like(lif.i))
+        else:
+            state = _check_refractory_state(state, x.shape)
+        rho_reset = torch.as_tensor(self.p.rho_reset, device=x.device)
+        z, new_state = _refractory_step(x, state, q, rho_reset, self.p.lif.method, self.dt)
+        return (z.to_sparse() if sparse else z), new_state
+
+
+def warm_up() -> None:
+    """Load (or, the first time in an environment, compile) the compiled loop for the common inputs.
+
+    Takes a few seconds once per environment and about 2 s afterwards (numba caches the machine code on
+    disk, but loading numba and LLVM takes that long); call it where a learner does not wait, e.g. in a
+    preheated app kernel before the first visitor. Does nothing where ``LIFTEACH_COMPILED_LOOP=0``.
+    """
+    if not _compiled_loop_allowed():
+        return  # LIFTEACH_COMPILED_LOOP=0: this process runs the torch loop, nothing to load
+    with torch.no_grad():
+        for x in (
+            torch.zeros(2, 2, dtype=torch.bool),
+            torch.zeros(2, 2),
+            torch.zeros(2, 2, dtype=torch.float64),
+        ):
+            for bool_spikes in (True, False):
+                _integrate(x, LIFParameters(), 1e-3, None, ("v", "i"), None, bool_spikes, engine="compiled")
+            _integrate(
+                x,
+                LIFParameters(),
+                1e-3,
+                None,
+                ("v",),
+                torch.tensor([0]),
+                True,
+                engine="compiled",
+                rho_reset=1.0,
+            )

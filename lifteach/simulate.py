@@ -14,14 +14,23 @@ import numpy as np
 import torch
 
 from lifteach import _checks
-from lifteach.lif import LIFParameters, LIFState, check_parameters, lif_integrate, neuron_indices
+from lifteach.lif import (
+    LIFParameters,
+    LIFRefracState,
+    LIFState,
+    _check_refractory_state,
+    _check_state,
+    _integrate,
+    check_parameters,
+    neuron_indices,
+)
 
 __all__ = ["DEFAULT_RECORDED", "MEMORY_BUDGET_BYTES", "Result", "simulate"]
 
 DEFAULT_RECORDED = 10
 """How many neurons' traces ``simulate`` keeps when ``record_neurons`` is not given."""
 
-MEMORY_BUDGET_BYTES = 1024**3
+MEMORY_BUDGET_BYTES = _checks.MEMORY_BUDGET_BYTES
 """Largest memory a ``simulate`` call may ask for (spikes plus recorded traces, 1 GiB); larger runs are refused
 before they start. Binder gives 1-2 GB per user; pass ``memory_budget=`` to allow more on a bigger machine."""
 
@@ -38,7 +47,11 @@ class Result:
         dt: time step in seconds.
         p: the parameters used (time constants in 1/s).
         input: the input used, shape ``(steps, neurons)`` (a current jump per step, floats or bools).
-        final_state: the state after the last step (continue with ``simulate(..., state=result.final_state)``).
+        final_state: the state after the last step (continue with ``simulate(..., state=result.final_state)``):
+            an ``LIFState``, or an ``LIFRefracState`` when the run had a refractory period.
+        input_weight: the current jump per unit of ``input`` (per input spike for a bool input); 1.0 when the
+            input is itself the current.
+        refractory: the absolute refractory period in seconds (0.0: none), a whole number of steps.
     """
 
     spikes: torch.Tensor
@@ -48,7 +61,9 @@ class Result:
     dt: float
     p: LIFParameters
     input: torch.Tensor
-    final_state: LIFState
+    final_state: LIFState | LIFRefracState
+    input_weight: float = 1.0
+    refractory: float = 0.0
 
     @property
     def n_steps(self) -> int:
@@ -136,8 +151,10 @@ def simulate(
     dt: float = 1e-3,
     record: Sequence[str] = ("v", "i"),
     record_neurons: Sequence[int] | torch.Tensor | str | None = None,
-    state: LIFState | None = None,
+    state: LIFState | LIFRefracState | None = None,
     memory_budget: int = MEMORY_BUDGET_BYTES,
+    refractory: float = 0.0,
+    input_weight: float | None = None,
 ) -> Result:
     """Simulate a population of LIF neurons driven by ``input`` and keep what a figure needs.
 
@@ -148,8 +165,15 @@ def simulate(
         dt: time step in seconds (1e-3 is 1 ms).
         record: traces to keep, any of ``"v"`` (voltage) and ``"i"`` (current).
         record_neurons: whose traces to keep: indices, ``"all"``, or None for the first 10 neurons.
-        state: state to continue from (default: at rest).
+        state: state to continue from (default: at rest), e.g. the ``final_state`` of a previous ``Result``.
         memory_budget: largest number of bytes the spikes and traces may take; a larger run is refused.
+        refractory: absolute refractory period in seconds (2e-3 is 2 ms; 0.0, the default, is none), rounded
+            to whole steps of ``dt``: after a spike the voltage is held and no spike is possible for that long,
+            exactly as stepping ``LIFRefracCell`` with ``rho_reset = refractory / dt`` steps.
+        input_weight: the current jump per unit of ``input``: with a bool spike train, the jump each input
+            spike gives (same units as the input current; the rheobase is 0.2 with the defaults). The run
+            equals ``simulate(input.float() * input_weight, ...)`` bit for bit without making that float copy
+            (a quarter of the memory for bool input). None (the default) takes the input as the current.
 
     Returns:
         A ``Result``. Spikes are kept as bools; traces of the recorded neurons only.
@@ -169,6 +193,15 @@ def simulate(
         raise ValueError(f"record must name 'v' and/or 'i', got {record!r}.")
     steps, n_neurons = input.shape
     dt = check_parameters(p, dt, (n_neurons,))
+    refractory_steps = _refractory_steps(refractory, dt)
+    weight = None if input_weight is None else _checks.input_value("input_weight", input_weight)
+    rho = None
+    if isinstance(state, LIFRefracState) or hasattr(state, "rho"):
+        refrac_state = _check_refractory_state(state, torch.Size([n_neurons]))
+        state, rho = refrac_state.lif, refrac_state.rho
+    elif state is not None:
+        state = _check_state(state, torch.Size([n_neurons]))
+    refractory_run = refractory_steps > 0 or rho is not None
     neurons = _neuron_selection(record_neurons, n_neurons) if record else torch.arange(0)
     budget = _checks.whole_number("memory_budget", memory_budget, minimum=1)
     needed = steps * n_neurons + 4 * steps * len(neurons) * len(record)
@@ -180,22 +213,44 @@ def simulate(
             "(or raise memory_budget if this machine has the memory)."
         )
     everyone = len(neurons) == n_neurons and torch.equal(neurons, torch.arange(n_neurons))
-    spikes, final, traces = lif_integrate(
+    # Everything is checked: the loop trusts its arguments (no second pass over a large input).
+    run = _integrate(
         input,
         p,
         dt,
-        state=state,
-        record=record,
-        record_neurons=None if everyone else neurons,
-        bool_spikes=True,
+        state,
+        record,
+        None if everyone else neurons,
+        True,
+        weight=weight,
+        rho=rho,
+        rho_reset=float(refractory_steps) if refractory_run else None,
     )
+    final: LIFState | LIFRefracState = run.final
+    if run.rho is not None:
+        final = LIFRefracState(lif=run.final, rho=run.rho)
     return Result(
-        spikes=spikes,
-        v=traces.get("v"),
-        i=traces.get("i"),
+        spikes=run.spikes,
+        v=run.traces.get("v"),
+        i=run.traces.get("i"),
         recorded_neurons=neurons,
         dt=dt,
         p=p,
         input=input,
         final_state=final,
+        input_weight=1.0 if weight is None else weight,
+        refractory=refractory_steps * dt,
     )
+
+
+def _refractory_steps(refractory: object, dt: float) -> int:
+    """The refractory period (s) as a whole number of steps of ``dt`` (s)."""
+    seconds = _checks.finite_number("refractory", refractory)
+    if seconds < 0:
+        raise ValueError(
+            f"refractory must be at least 0 s (it is in seconds: 2 ms is refractory=2e-3), got {seconds!r}."
+        )
+    steps = round(seconds / dt)
+    if steps > 2**24:  # a float32 count of steps is exact up to 2**24
+        raise ValueError(f"refractory must be at most {2**24 * dt:g} s, got {seconds!r} s.")
+    return steps

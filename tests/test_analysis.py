@@ -271,3 +271,30 @@ def test_fi_curve_points_are_remembered_read_only_and_need_one_neuron() -> None:
         analysis.fi_curve_points(LIFParameters(v_th=torch.tensor([0.5, 1.0])), unit=0.2, max_input=3.0)
     with pytest.raises(ValueError, match="max_input"):
         analysis.fi_curve_points(unit=0.2, max_input=0.0)
+
+
+@pytest.mark.parametrize(("x", "refractory"), [(0.4, 2e-3), (1.0, 5e-3), (3.0, 1e-3), (0.25, 10e-3)])
+def test_the_predicted_rate_with_a_refractory_period_matches_a_simulation(
+    x: float, refractory: float
+) -> None:
+    rate = predicted_rate(x, refractory=refractory)
+    assert 0 < rate <= 1 / refractory + 1e-9
+    assert rate < predicted_rate(x)
+    result = simulate(constant_current(x, steps=2000), record=(), refractory=refractory)
+    intervals = interspike_intervals(result)[-10:]
+    assert intervals == pytest.approx(np.full(10, 1 / rate))  # the steady clock has the predicted period
+
+
+def test_fi_curve_with_a_refractory_period_saturates_at_one_over_it() -> None:
+    _, simulated, predicted = fi_curve([0.1, 0.4, 2.0, 20.0], duration=1.0, refractory=5e-3)
+    assert predicted[0] == simulated[0] == 0.0
+    assert np.all(predicted <= 200.0) and predicted[-1] > 150.0
+    assert np.all(np.abs(simulated - predicted) <= 3.0)
+    assert predicted_rate(0.4, refractory=0.0) == predicted_rate(0.4)
+
+
+def test_a_negative_refractory_period_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"refractory must be at least 0 s.*-0.001"):
+        predicted_rate(0.4, refractory=-1e-3)
+    with pytest.raises(ValueError, match="refractory"):
+        simulate(torch.zeros(10, 1), refractory=-1e-3)

@@ -138,8 +138,10 @@ def test_an_unknown_method() -> None:
     refused(ValueError, lambda: LIF(LIFParameters(method="adjoint")), "p.method", "'adjoint'", "'super'")
 
 
-def test_a_non_positive_alpha() -> None:
-    refused(ValueError, lambda: LIF(LIFParameters(alpha=0.0)), "p.alpha", "0.0")
+def test_a_negative_alpha() -> None:
+    # 0 is accepted, as Norse 1.1.0 accepts it (its SuperSpike does not use alpha).
+    refused(ValueError, lambda: LIF(LIFParameters(alpha=-1.0)), "p.alpha", "-1.0")
+    LIF(LIFParameters(alpha=0.0))
 
 
 def test_parameters_that_are_not_lif_parameters() -> None:

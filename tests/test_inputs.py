@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from lifteach import inputs
+from lifteach import LIFParameters, inputs, simulate
+from lifteach.analysis import rheobase
 
 RANDOM_INPUTS: dict[str, Callable[..., torch.Tensor]] = {
     "poisson_spikes": lambda seed: inputs.poisson_spikes(40.0, steps=500, neurons=30, seed=seed),
@@ -98,3 +99,73 @@ def test_noisy_current_has_the_asked_mean_and_spread() -> None:
     assert current.mean().item() == pytest.approx(0.3, abs=0.002)
     assert current.std().item() == pytest.approx(0.1, rel=0.02)
     assert torch.equal(inputs.noisy_current(0.3, 0.0, 10, 2), torch.full((10, 2), 0.3))
+
+
+def test_noisy_current_means_the_same_at_every_time_step() -> None:
+    # White noise: at 1 ms the per-step std is `std`, at dt it is std * sqrt(dt / 1 ms), so the variance added
+    # over any stretch of time is the same and a noise-driven neuron fires at the same rate at every dt.
+    # (The mean is a jump per step, so a current that means the same scales with dt, as the rheobase does.)
+    rates = []
+    for dt in (1e-3, 5e-4, 1e-4):
+        steps, neurons = round(1.0 / dt), 400
+        mean = 1.0 * rheobase(LIFParameters(), dt)  # at the rheobase: the noise decides how often it fires
+        x = inputs.noisy_current(mean, 0.2, steps, neurons, seed=1, dt=dt)
+        run = simulate(x, dt=dt, record=())
+        rates.append(run.total_spikes / (neurons * run.duration))
+    # ~12,000 spikes per run: counting noise ~1%; forward Euler's own change from 1 to 0.1 ms is ~5%.
+    assert rates[0] > 20
+    assert all(abs(rate - rates[0]) < 0.1 * rates[0] for rate in rates), rates
+    # Below the rheobase, a per-step std that shrank with dt itself (the old input) silences the neurons.
+    below = 0.8 * rheobase(LIFParameters(), 1e-4)
+    white = simulate(inputs.noisy_current(below, 0.2, 10_000, 400, seed=1, dt=1e-4), dt=1e-4, record=())
+    shrunk = simulate(inputs.noisy_current(below, 0.2 * 0.1, 10_000, 400, seed=1), dt=1e-4, record=())
+    assert white.total_spikes > 2000 and shrunk.total_spikes < 0.1 * white.total_spikes
+
+
+def test_noisy_current_at_one_millisecond_is_unchanged() -> None:
+    # The numbers at dt = 1 ms are those of a per-step std: mean + std * N(0, 1) from the seed's generator.
+    expected = torch.randn((200, 3), generator=torch.Generator().manual_seed(4)).mul_(0.3).add_(0.1)
+    assert torch.equal(inputs.noisy_current(0.1, 0.3, 200, 3, seed=4), expected)
+    assert torch.equal(inputs.noisy_current(0.1, 0.3, 200, 3, seed=4, dt=1e-3), expected)
+    quarter = inputs.noisy_current(0.1, 0.3, 200, 3, seed=4, dt=2.5e-4)  # sqrt(0.25) = 0.5: half the std
+    assert torch.equal(
+        quarter, torch.randn((200, 3), generator=torch.Generator().manual_seed(4)).mul_(0.15).add_(0.1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: inputs.poisson_spikes(rate=10.0, steps=10000, neurons=1_000_000, seed=0), "poisson_spikes"),
+        (lambda: inputs.noisy_current(0.1, 0.1, steps=10000, neurons=100_000), "noisy_current"),
+        (lambda: inputs.constant_current(0.3, steps=100_000, neurons=10_000), "constant_current"),
+        (lambda: inputs.step_current(0.3, steps=100_000, neurons=10_000), "step_current"),
+        (lambda: inputs.pulses([0.1], steps=100_000, neurons=10_000), "pulses"),
+    ],
+)
+def test_an_input_larger_than_the_memory_budget_is_refused_before_it_is_made(
+    make: Callable[[], torch.Tensor], name: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        make()
+    message = str(caught.value)
+    assert name in message and "neurons=" in message and "steps=" in message
+    assert "MB" in message and "memory budget" in message
+    assert "fewer neurons or fewer steps" in message and "memory_budget" in message
+
+
+def test_a_larger_memory_budget_allows_a_larger_input() -> None:
+    with pytest.raises(ValueError, match="memory budget of 1 MB"):
+        inputs.poisson_spikes(10.0, steps=1000, neurons=2000, memory_budget=1_000_000)
+    assert inputs.poisson_spikes(10.0, steps=1000, neurons=2000, memory_budget=2_000_000).shape == (
+        1000,
+        2000,
+    )
+
+
+def test_poisson_spikes_drawn_in_blocks_equal_one_draw() -> None:
+    # The spikes are drawn a block of rows at a time (no float temporary as large as the input); the numbers
+    # are those of a single draw from the same generator.
+    steps, neurons = 3000, 2000  # 6 million draws: two blocks and a part
+    one_draw = torch.rand((steps, neurons), generator=torch.Generator().manual_seed(5)) < 0.02
+    assert torch.equal(inputs.poisson_spikes(20.0, steps, neurons, seed=5), one_draw)

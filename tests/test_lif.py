@@ -10,8 +10,19 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifteach import LIF, LIFParameters, LIFState, lif_integrate, lif_step, simulate
+from lifteach import (
+    LIF,
+    LIFParameters,
+    LIFRefracParameters,
+    LIFRefracState,
+    LIFState,
+    lif_integrate,
+    lif_step,
+    simulate,
+    warm_up,
+)
 from lifteach.analysis import rheobase
+from lifteach.lif import _integrate, lif_refrac_step
 
 # Parameters whose products are exact in binary (dt * tau = 0.5): every value below is a dyadic fraction, so
 # float32 arithmetic is exact and the trace worked out by hand must match bit for bit.
@@ -342,7 +353,8 @@ def test_gradients_reach_per_neuron_parameters() -> None:
 def test_with_gradients_and_without_the_numbers_are_the_same() -> None:
     x = torch.rand(120, 6, generator=torch.Generator().manual_seed(10)) * 0.7
     p = LIFParameters(v_th=0.35, v_reset=-0.2, v_leak=0.05)
-    fast = LIF(p, record_states=True)(x)
+    with torch.no_grad():
+        fast = LIF(p, record_states=True)(x)
     graph = LIF(p, record_states=True)(x.clone().requires_grad_())
     assert graph[0].requires_grad and not fast[0].requires_grad
     assert torch.equal(fast[0], graph[0].detach())
@@ -446,3 +458,105 @@ def test_the_learners_thread_setting_is_restored_after_a_run() -> None:
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(original)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    data=st.data(),
+    steps=st.integers(1, 150),
+    neurons=st.integers(1, 6),
+    kind=st.sampled_from(["f32", "bool", "f64"]),
+    rho_reset=st.sampled_from([None, 0.0, 1.0, 3.0, 2.5]),
+    weight=st.sampled_from([None, 0.3, -1.7, 2.0]),
+    bool_spikes=st.booleans(),
+)
+def test_every_path_gives_the_same_numbers_bit_for_bit(
+    data: st.DataObject,
+    steps: int,
+    neurons: int,
+    kind: str,
+    rho_reset: float | None,
+    weight: float | None,
+    bool_spikes: bool,
+) -> None:
+    """The compiled loop, the torch loop, the differentiable loop and the autograd path against single steps."""
+    p = data.draw(parameters(neurons, per_neuron=True))
+    dt = data.draw(st.sampled_from([1e-3, 2.5e-4]))
+    gen = torch.Generator().manual_seed(data.draw(st.integers(0, 2**31)))
+    if kind == "bool":
+        x: torch.Tensor = torch.rand(steps, neurons, generator=gen) < data.draw(st.floats(0.0, 1.0))
+    else:
+        x = (torch.rand(steps, neurons, generator=gen) - 0.2) * data.draw(st.floats(0.0, 5.0))
+        x = x.double() if kind == "f64" else x
+    record_neurons = data.draw(st.sampled_from([None, torch.tensor([neurons - 1, 0])]))
+    # The reference: one public step at a time, on the input multiplied out as a learner would.
+    drive = x if weight is None else x * weight
+    dtype = torch.float64 if kind == "f64" else torch.float32
+    rest = LIFState(
+        v=torch.as_tensor(p.v_leak, dtype=dtype).expand(neurons).clone(), i=torch.zeros(neurons, dtype=dtype)
+    )
+    zs, vs, is_ = [], [], []
+    with torch.no_grad():
+        if rho_reset is None:
+            state: LIFState = rest
+            for x_t in drive:
+                z, state = lif_step(x_t, state, p, dt)
+                zs.append(z), vs.append(state.v), is_.append(state.i)
+        else:
+            refrac = LIFRefracState(lif=rest, rho=torch.zeros(neurons, dtype=dtype))
+            for x_t in drive:
+                z, refrac = lif_refrac_step(x_t, refrac, LIFRefracParameters(p, rho_reset), dt)
+                zs.append(z), vs.append(refrac.lif.v), is_.append(refrac.lif.i)
+    z_ref, v_ref, i_ref = torch.stack(zs), torch.stack(vs), torch.stack(is_)
+    if record_neurons is not None:
+        v_ref, i_ref = v_ref[:, record_neurons], i_ref[:, record_neurons]
+    runs = {}
+    with torch.no_grad():
+        for engine in ("compiled", "torch", "graph"):
+            runs[engine] = _integrate(
+                x,
+                p,
+                dt,
+                None,
+                ("v", "i"),
+                record_neurons,
+                bool_spikes,
+                weight=weight,
+                rho_reset=rho_reset,
+                engine=engine,
+            )
+    if kind != "bool" and not bool_spikes:  # forward of the autograd path: the fast loop, a graph kept
+        runs["autograd"] = _integrate(
+            x.clone().requires_grad_(),
+            p,
+            dt,
+            None,
+            ("v", "i"),
+            record_neurons,
+            False,
+            weight=weight,
+            rho_reset=rho_reset,
+        )
+        assert runs["autograd"].traces["v"].requires_grad
+    for engine, run in runs.items():
+        assert torch.equal(run.spikes.detach(), z_ref.bool() if bool_spikes else z_ref), engine
+        assert torch.equal(run.traces["v"].detach(), v_ref), engine
+        assert torch.equal(run.traces["i"].detach(), i_ref), engine
+        assert run.spikes.dtype == (torch.bool if bool_spikes else dtype)
+        assert (run.rho is None) == (rho_reset is None)
+
+
+def test_warm_up_loads_the_compiled_loop_and_changes_nothing() -> None:
+    before = torch.random.get_rng_state()
+    threads = torch.get_num_threads()
+    warm_up()
+    assert torch.equal(torch.random.get_rng_state(), before) and torch.get_num_threads() == threads
+
+
+def test_the_compiled_loop_can_be_switched_off_with_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = torch.rand(200, 30, generator=torch.Generator().manual_seed(11)) < 0.2
+    compiled = simulate(x, LIFParameters(v_th=0.3), record_neurons="all", refractory=2e-3)
+    monkeypatch.setenv("LIFTEACH_COMPILED_LOOP", "0")
+    torch_loop = simulate(x, LIFParameters(v_th=0.3), record_neurons="all", refractory=2e-3)
+    assert torch.equal(compiled.spikes, torch_loop.spikes)
+    assert compiled.v is not None and torch_loop.v is not None and torch.equal(compiled.v, torch_loop.v)

@@ -6,6 +6,7 @@ Norse is installed beside lifteach by the Makefile, so a missing Norse is an err
 from __future__ import annotations
 
 import importlib.metadata
+from typing import Any
 
 import norse  # noqa: F401  # imported first so that a missing Norse fails this module loudly
 import numpy as np
@@ -14,7 +15,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from norse.torch.module.lif import LIF as NorseLIF
+from norse.torch.module.lif import LIFCell as NorseLIFCell
 from norse.torch.module.lif import LIFParameters as NorseParameters
+from norse.torch.module.lif_refrac import LIFRefracCell as NorseLIFRefracCell
 
 import lifteach
 from lifteach import LIF, LIFParameters, LIFState
@@ -225,3 +228,139 @@ def test_the_seed_tutorial_runs_unchanged_with_lifteach() -> None:
     assert torch.equal(spikes, theirs[0].detach())
     assert torch.equal(states.v, theirs[1].v.detach())
     assert lifteach.LIF is LIF
+
+
+# --- the single-step cells ---------------------------------------------------------------------------------------
+
+
+def norse_refrac_parameters(p: lifteach.LIFRefracParameters) -> Any:
+    from norse.torch.functional.lif_refrac import LIFRefracParameters as NorseRefracParameters
+
+    return NorseRefracParameters(lif=norse_parameters(p.lif), rho_reset=torch.as_tensor(p.rho_reset))
+
+
+def step_both_cells(
+    x: torch.Tensor, ours: torch.nn.Module, theirs: torch.nn.Module, state: Any = None
+) -> list[tuple[Any, Any]]:
+    """Both cells stepped over the rows of ``x``: per step, ours and Norse's ``(z, state)``."""
+    steps = []
+    our_state, their_state = state, state
+    for x_t in x:
+        z_ours, our_state = ours(x_t, our_state)
+        z_theirs, their_state = theirs(x_t, their_state)
+        steps.append(((z_ours, our_state), (z_theirs, their_state)))
+    return steps
+
+
+def flat(state: Any) -> list[torch.Tensor]:
+    """The tensors of a (possibly nested) state, in field order."""
+    if isinstance(state, torch.Tensor):
+        return [state]
+    return [t for field in state for t in flat(field)]
+
+
+def assert_same_steps(steps: list[tuple[Any, Any]]) -> None:
+    for (z_ours, s_ours), (z_theirs, s_theirs) in steps:
+        assert torch.equal(z_ours, z_theirs.detach())
+        for a, b in zip(flat(s_ours), flat(s_theirs), strict=True):
+            assert torch.equal(a, b.detach().expand(a.shape))
+
+
+def test_lif_cell_matches_norses_on_the_seed_workload() -> None:
+    data = torch.zeros(300, 1)
+    data[100] = 1.0
+    data[120] = 1.0
+    p = LIFParameters()
+    assert_same_steps(step_both_cells(data, lifteach.LIFCell(p), NorseLIFCell(norse_parameters(p))))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    data=st.data(), steps=st.integers(1, 60), neurons=st.integers(1, 6), kind=st.sampled_from(["bool", "f32"])
+)
+def test_lif_cell_matches_norses_on_random_inputs(
+    data: st.DataObject, steps: int, neurons: int, kind: str
+) -> None:
+    p = data.draw(parameters(neurons))
+    dt = data.draw(st.sampled_from([1e-3, 5e-4]))
+    gen = torch.Generator().manual_seed(data.draw(st.integers(0, 2**31)))
+    if kind == "bool":
+        x: torch.Tensor = torch.rand(steps, neurons, generator=gen) < 0.5
+    else:
+        x = (torch.rand(steps, neurons, generator=gen) - 0.3) * data.draw(st.floats(0.0, 4.0))
+    rest = torch.as_tensor(p.v_leak).expand(neurons).clone()
+    state = LIFState(v=rest, i=torch.zeros(neurons))  # Norse's own fills v from a single v_leak only
+    ours, theirs = lifteach.LIFCell(p, dt=dt), NorseLIFCell(norse_parameters(p), dt=dt)
+    assert_same_steps(step_both_cells(x, ours, theirs, state))
+
+
+def test_lif_refrac_cell_matches_norses_on_a_trace_worked_out_by_hand() -> None:
+    # dt * tau = 0.5, v_th = 0.875, v_reset = -0.25, a refractory period of 2 steps. Steps 0-3 are the LIF
+    # trace of tests/test_lif.py (a spike at step 3, rho = 2); then
+    #   step 4, x=0: held (rho 2 > 0): v stays -0.25, i = 0.40625, rho = 1
+    #   step 5, x=2: i_jump = 2.40625 would take v to 1.078125 > v_th, but held: v = -0.25, no spike, rho = 0
+    #   step 6, x=0: free: v = -0.25 + 0.5 * (0.25 + 1.203125) = 0.4765625, i = 0.6015625
+    by_hand = [
+        (0.0, 0.5, 0.5, 0.0),
+        (0.0, 0.5, 0.25, 0.0),
+        (0.0, 0.875, 0.625, 0.0),
+        (1.0, -0.25, 0.8125, 2.0),
+        (0.0, -0.25, 0.40625, 1.0),
+        (0.0, -0.25, 1.203125, 0.0),
+        (0.0, 0.4765625, 0.6015625, 0.0),
+    ]
+    exact = LIFParameters(tau_syn_inv=2.0, tau_mem_inv=2.0, v_leak=0.0, v_th=0.875, v_reset=-0.25)
+    p = lifteach.LIFRefracParameters(lif=exact, rho_reset=2.0)
+    x = torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0, 2.0, 0.0]).reshape(-1, 1)
+    steps = step_both_cells(
+        x, lifteach.LIFRefracCell(p, dt=0.25), NorseLIFRefracCell(norse_refrac_parameters(p), dt=0.25)
+    )
+    assert_same_steps(steps)
+    assert all(isinstance(state, lifteach.LIFRefracState) for (_, state), _ in steps)
+    got = [(float(z), float(s.lif.v), float(s.lif.i), float(s.rho)) for (z, s), _ in steps]
+    assert got == by_hand
+    # And simulate with a refractory period of 2 steps (0.5 s at dt = 0.25 s) gives the same trace.
+    run = lifteach.simulate(x, exact, dt=0.25, refractory=0.5)
+    assert run.v is not None and run.i is not None
+    assert run.spikes[:, 0].tolist() == [bool(z) for z, *_ in by_hand]
+    assert run.v[:, 0].tolist() == [v for _, v, _, _ in by_hand]
+    assert run.i[:, 0].tolist() == [i for _, _, i, _ in by_hand]
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), steps=st.integers(1, 80), neurons=st.integers(1, 6))
+def test_lif_refrac_cell_and_simulate_match_norses_on_random_inputs(
+    data: st.DataObject, steps: int, neurons: int
+) -> None:
+    lif = data.draw(parameters(neurons))
+    rho_reset = data.draw(st.sampled_from([0.0, 1.0, 2.0, 5.0, 2.5, 7.0]))
+    p = lifteach.LIFRefracParameters(lif=lif, rho_reset=rho_reset)
+    dt = data.draw(st.sampled_from([1e-3, 5e-4]))
+    gen = torch.Generator().manual_seed(data.draw(st.integers(0, 2**31)))
+    x = (torch.rand(steps, neurons, generator=gen) - 0.2) * data.draw(st.floats(0.0, 5.0))
+    rest = torch.as_tensor(lif.v_leak).expand(neurons).clone()
+    state = lifteach.LIFRefracState(lif=LIFState(v=rest, i=torch.zeros(neurons)), rho=torch.zeros(neurons))
+    ours = lifteach.LIFRefracCell(p, dt=dt)
+    steps_both = step_both_cells(x, ours, NorseLIFRefracCell(norse_refrac_parameters(p), dt=dt), state)
+    assert_same_steps(steps_both)
+    if rho_reset.is_integer():  # simulate takes a whole number of steps
+        run = lifteach.simulate(x, lif, dt=dt, refractory=rho_reset * dt, record_neurons="all")
+        assert run.v is not None
+        assert torch.equal(run.spikes, torch.stack([z for (z, _), _ in steps_both]).bool())
+        assert torch.equal(run.v, torch.stack([s.lif.v.expand(neurons) for (_, s), _ in steps_both]))
+
+
+def test_refractory_gradients_agree_with_norse() -> None:
+    x = torch.rand(40, 4, generator=torch.Generator().manual_seed(3)) * 0.8
+    p = lifteach.LIFRefracParameters(lif=LIFParameters(v_th=0.3), rho_reset=3.0)
+    grads = []
+    for cell in (lifteach.LIFRefracCell(p), NorseLIFRefracCell(norse_refrac_parameters(p))):
+        inputs = x.clone().requires_grad_()
+        state, total = None, torch.zeros(())
+        for x_t in inputs:
+            z, state = cell(x_t, state)
+            total = total + z.sum() + 0.1 * state.lif.v.sum()
+        total.backward()
+        grads.append(inputs.grad)
+    assert grads[0] is not None and grads[0].abs().sum() > 0
+    torch.testing.assert_close(grads[0], grads[1])

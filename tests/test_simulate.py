@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from lifteach import LIF, LIFParameters, Result, analysis, simulate
+from lifteach import LIF, LIFParameters, LIFRefracState, Result, analysis, simulate
 from lifteach.inputs import poisson_spikes
 from lifteach.simulate import DEFAULT_RECORDED
 
@@ -126,3 +126,42 @@ def test_the_result_stays_frozen_with_its_cached_numbers() -> None:
     assert result.spikes_per_neuron.tolist() == [0, 0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.dt = 1.0  # type: ignore[misc]  # the point of the test
+
+
+def test_an_input_weight_equals_the_weighted_float_input_bit_for_bit() -> None:
+    spikes_in = poisson_spikes(30.0, steps=400, neurons=50, seed=4)
+    p = LIFParameters(v_th=0.3)
+    for weight in (0.25, 0.7, -0.4, 3.0):
+        weighted = simulate(spikes_in, p, input_weight=weight, record_neurons="all")
+        materialised = simulate(spikes_in.float() * weight, p, record_neurons="all")
+        assert torch.equal(weighted.spikes, materialised.spikes)
+        assert weighted.v is not None and materialised.v is not None
+        assert torch.equal(weighted.v, materialised.v)
+        assert weighted.input is spikes_in and weighted.input_weight == weight
+    assert simulate(spikes_in, p, input_weight=0.7).total_spikes > 0
+    assert simulate(spikes_in).input_weight == 1.0
+
+
+def test_a_refractory_period_spaces_the_spikes() -> None:
+    x = torch.full((1000, 1), 2.0)  # ten times the rheobase: without a refractory period it fires every step
+    free = simulate(x)
+    held = simulate(x, refractory=4e-3)
+    assert held.refractory == 4e-3 and free.refractory == 0.0
+    gaps = np.diff(held.spike_indices()[0])
+    assert gaps.min() >= 5  # the spike step and 4 held steps
+    assert held.total_spikes < free.total_spikes
+    # The same period at a finer dt is the same time, in more steps.
+    finer = simulate(torch.full((4000, 1), 0.5), dt=2.5e-4, refractory=4e-3)
+    assert np.diff(finer.spike_indices()[0]).min() >= 17
+
+
+def test_continuing_a_refractory_run_from_its_final_state_equals_one_run() -> None:
+    x = torch.rand(300, 8, generator=torch.Generator().manual_seed(3)) * 0.9
+    whole = simulate(x, refractory=3e-3, record_neurons="all")
+    first = simulate(x[:101], refractory=3e-3, record_neurons="all")
+    assert isinstance(first.final_state, LIFRefracState)
+    second = simulate(x[101:], refractory=3e-3, record_neurons="all", state=first.final_state)
+    assert torch.equal(torch.cat([first.spikes, second.spikes]), whole.spikes)
+    assert first.v is not None and second.v is not None and whole.v is not None
+    assert torch.equal(torch.cat([first.v, second.v]), whole.v)
+    assert whole.total_spikes > 0

@@ -162,8 +162,9 @@ def simulation_arguments(
     elif kind == "step":
         x = inputs.step_current(amplitude, steps, start=steps // 5 * dt, dt=dt).expand(steps, n_neurons)
     else:
-        spread = finite_number("noise", merged["noise"]) * unit
-        x = inputs.noisy_current(amplitude, spread, steps, n_neurons, seed)
+        # White noise: its strength is given at 1 ms and noisy_current scales it with sqrt(dt).
+        spread = finite_number("noise", merged["noise"]) * rheobase(LIFParameters(), 1e-3)
+        x = inputs.noisy_current(amplitude, spread, steps, n_neurons, seed, dt=dt)
     record = tuple(record)
     traced = min(n_neurons, traced_neurons) if record else 0
     return SimulateArguments(
