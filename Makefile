@@ -46,7 +46,8 @@ docs: $(STAMP)
 
 # Re-execute every notebook and store its outputs (nbval compares against them): first the .ipynb takes the
 # cells of its .md (the file people edit; --update keeps cell ids, so diffs show only real changes), then
-# nbconvert runs it in a fresh kernel, without timing metadata that would change on every run.
+# nbconvert runs it in a fresh kernel, without timing metadata that would change on every run. Of the cells'
+# metadata it keeps tags, jupyter (collapsed outputs) and mystnb (a figure's alt text on the website).
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9]*.md))
 refresh-notebooks: $(STAMP)
 	$(BIN)/jupytext --update --to ipynb $(NOTEBOOK_SOURCES)
@@ -55,6 +56,7 @@ refresh-notebooks: $(STAMP)
 		--ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.clear_notebook_metadata=False \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=mystnb \
 		--ExecutePreprocessor.store_widget_state=False \
 		$(NOTEBOOK_SOURCES:.md=.ipynb)
 	# jupytext's contents manager refuses an .ipynb newer than its .md; the .md is the source either way.

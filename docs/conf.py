@@ -134,7 +134,7 @@ def summary(module_name: str) -> str:
 
 def api_page(module_name: str) -> str:
     elsewhere = reexported(module_name)
-    lines = [f"# `{module_name}`", ""]
+    lines = [f"# {module_name}", ""]
     if elsewhere:
         links = ", ".join(f"{{py:obj}}`{name} <{home}.{name}>`" for name, home in sorted(elsewhere.items()))
         lines += [f"Also importable from here: {links}.", ""]
@@ -204,15 +204,18 @@ def replace_widgets(app: Sphinx, doctree: nodes.document) -> None:
 def add_voila_button(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Add the Voila app to the theme's launch menu, which offers Binder's JupyterLab for this notebook."""
+    """Name the theme's Binder entry for what it opens (JupyterLab) and add the Voila app beside it."""
     for group in context.get("header_buttons", []):
         if group.get("label") == "launch-buttons":
+            for button in group["buttons"]:
+                if button.get("text") == "Binder":
+                    button["text"] = "JupyterLab on Binder"
             group["buttons"].append(
                 {
                     "type": "link",
                     "text": "LIF explorer app",
                     "tooltip": "Open the LIF explorer app (Voila) on Binder",
-                    "icon": "_static/images/logo_binder.svg",
+                    "icon": "fa-solid fa-sliders",
                     "url": VOILA_APP_URL,
                 }
             )
