@@ -13,6 +13,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx.application import Sphinx
 
@@ -221,9 +222,35 @@ def add_voila_button(
             )
 
 
+def label_toctree_toggles(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give the sidebar's expand/collapse toggles a name (axe: summary-name, serious).
+
+    pydata-sphinx-theme draws each toggle as a <summary> holding only an icon, which a screen reader announces
+    as nothing; the label says whose pages it shows."""
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    def labelled(kind: str, *args: Any, **kwargs: Any) -> Any:
+        tree = generate(kind, *args, **kwargs)
+        parsed = BeautifulSoup(tree, "html.parser") if isinstance(tree, str) else tree
+        for summary in parsed.select("details > summary"):
+            item = summary.find_parent("li")
+            link = item.find("a") if item is not None else None
+            if link is not None and not summary.get("aria-label"):
+                summary["aria-label"] = f"Show or hide the pages of {link.get_text().strip()}"
+        return str(parsed) if isinstance(tree, str) else parsed
+
+    context["generate_toctree_html"] = labelled
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", generate_api_pages)
     app.connect("doctree-read", replace_widgets)
     # After sphinx-book-theme's add_launch_buttons (priority 501), which makes the menu.
     app.connect("html-page-context", add_voila_button, priority=502)
+    # After pydata-sphinx-theme puts its toctree functions into the context (default priority 500).
+    app.connect("html-page-context", label_toctree_toggles, priority=900)
     return {"parallel_read_safe": True}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from docsite import (
+from browser.docsite import (
     DOCS,
     ROOT,
     TUTORIALS,

@@ -1,7 +1,8 @@
 """Build the course website once per test session and read it: pages, links, assets, figures.
 
-Used by tests/test_docs.py and tests/browser/test_site.py. The checks are functions over a built HTML folder,
-so that each can also be shown failing on a damaged copy of the site.
+Used by tests/test_docs.py (as ``browser.docsite``, like ``browser.appserver`` in tests/test_binder.py) and
+tests/browser/test_site.py. The checks are functions over a built HTML folder, so that each can also be shown
+failing on a damaged copy of the site.
 """
 
 from __future__ import annotations
@@ -22,13 +23,11 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
 TUTORIALS = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
 BUILD_TIMEOUT = 600  # seconds; a build takes about half a minute on a quiet machine
-
-_built: dict[str, Path] = {}
 
 
 def sphinx_command(html: Path, doctrees: Path, source: Path = ROOT, conf: Path = DOCS) -> list[str]:
@@ -55,10 +54,15 @@ def build(out: Path, source: Path = ROOT, conf: Path = DOCS) -> Path:
 
 
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per session (the test modules that need it share this build)."""
-    if "site" not in _built:
-        _built["site"] = build(tmp_path_factory.mktemp("site"))
-    return _built["site"]
+    """The site, built once per test session into the session's temporary folder and shared by every test.
+
+    The mark is a file rather than a module variable: this module is imported under two names (see above)."""
+    out = tmp_path_factory.getbasetemp() / "site"
+    done = out / "built"
+    if not done.exists():
+        build(out)
+        done.touch()
+    return out / "html"
 
 
 def docs_conf() -> ModuleType:
