@@ -71,6 +71,10 @@ myst_heading_anchors = 3  # "#1-one-neuron"-style anchors for headings, as GitHu
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+# Defaults as written in the source (`p=LIFParameters()`), not as the repr of the value (a bare tuple).
+autodoc_preserve_defaults = True
+# A method that overrides torch's without a docstring of its own (LIF.extra_repr) is not part of our API.
+autodoc_inherit_docstrings = False
 # The docstrings are Google style ("Args:", "Returns:", "Attributes:"). Attributes as fields of their
 # class, so that a dataclass's documented field is not also a second attribute entry.
 napoleon_google_docstring = True
@@ -135,14 +139,13 @@ def summary(module_name: str) -> str:
 
 def api_page(module_name: str) -> str:
     elsewhere = reexported(module_name)
-    lines = [f"# {module_name}", ""]
-    if elsewhere:
-        links = ", ".join(f"{{py:obj}}`{name} <{home}.{name}>`" for name, home in sorted(elsewhere.items()))
-        lines += [f"Also importable from here: {links}.", ""]
-    lines += ["```{eval-rst}", f".. automodule:: {module_name}", "   :members:"]
+    lines = [f"# {module_name}", "", "```{eval-rst}", f".. automodule:: {module_name}", "   :members:"]
     if elsewhere:
         lines.append(f"   :exclude-members: {', '.join(sorted(elsewhere))}")
     lines += ["```", ""]
+    if elsewhere:
+        links = ", ".join(f"{{py:obj}}`{name} <{home}.{name}>`" for name, home in sorted(elsewhere.items()))
+        lines += ["## Also importable from here", "", f"Documented in their own modules: {links}.", ""]
     return "\n".join(lines)
 
 
