@@ -250,3 +250,16 @@ def test_refresh_notebooks_keeps_the_alt_text_metadata(tmp_path: Path) -> None:
     app.start()
     cleared = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].metadata
     assert cleared == {**alt, "tags": ["figure"]}
+
+
+@pytest.mark.parametrize("notebook", TUTORIALS, ids=lambda path: path.stem)
+def test_solutions_stay_collapsed_on_the_site(site: Path, notebook: Path) -> None:
+    # A cell tagged hide-output (the worked solutions) shows its code, its output only when asked for.
+    stored = nbformat.read(notebook, as_version=4)
+    hidden = [cell for cell in stored.cells if "hide-output" in cell.metadata.get("tags", [])]
+    cells = soup(tutorial_page(site, notebook)).select("div.cell.tag_hide-output")
+    assert len(cells) == len(hidden)
+    for cell in cells:
+        details = cell.find("details")
+        assert details is not None and not details.has_attr("open"), cell.get_text()[:80]
+        assert details.find("div", class_="cell_output") is not None
