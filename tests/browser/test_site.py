@@ -60,8 +60,7 @@ class Offline:
             route.abort()
 
     def open(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.page.wait_for_load_state("networkidle")
+        self.page.goto(self.base + path)  # returns once the page fired "load": its scripts and styles are in
         # Every image loaded (or failed) before anything is judged.
         self.page.wait_for_function("[...document.images].every((image) => image.complete)")
 
@@ -69,6 +68,8 @@ class Offline:
 @pytest.fixture
 def offline(page: Page, site_url: str) -> Iterator[Offline]:
     state = Offline(page, site_url)
+    # Generous, since each wait ends as soon as its condition holds: CI shares two cores with other jobs.
+    page.set_default_timeout(90_000)
     page.context.route("**/*", state.route)
     yield state
     assert state.blocked == [], f"the page tried to load from other hosts: {state.blocked}"
@@ -117,8 +118,8 @@ def test_the_launch_menu_opens_binder_and_the_app(offline: Offline) -> None:
     page.locator(".dropdown-launch-buttons button").click()
     lab = page.get_by_role("link", name="JupyterLab on Binder")
     app = page.get_by_role("link", name="LIF explorer app")
-    expect(lab).to_be_visible()
-    expect(app).to_be_visible()
+    expect(lab).to_be_visible(timeout=30_000)
+    expect(app).to_be_visible(timeout=30_000)
     assert (lab.get_attribute("href") or "").endswith(
         "urlpath=lab/tree/notebooks/03_threshold_rheobase_fi.ipynb"
     )
@@ -150,6 +151,7 @@ def test_the_site_works_from_its_files_without_a_server(
     # The README says to open docs/_build/html/index.html: from files, the home page and search must work.
     html = built_site(tmp_path_factory)
     offline = Offline(page, html.as_uri() + "/")
+    page.set_default_timeout(90_000)
     page.context.route("**/*", offline.route)  # file:// is not routed; anything else would be recorded
     offline.open("index.html")
     page.wait_for_url("**/docs/index.html")
