@@ -11,14 +11,14 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test check lint benchmark load-test refresh-notebooks chromium clean
+.PHONY: app test check lint docs benchmark load-test refresh-notebooks chromium clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU build first, so nothing later can ask for a CUDA one.
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) torch
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app,docs]"
 	# Norse 1.1.0 is the reference the core is compared with; its torchvision requirement is not needed
 	# for the LIF and would pull another torch, hence --no-deps.
 	$(BIN)/python -m pip install --quiet --no-deps -c $(CONSTRAINTS) norse nir nirtorch h5py
@@ -44,9 +44,16 @@ test: $(STAMP) chromium lint
 check: lint
 	$(BIN)/python -m pytest tests -q -m "not browser and not server"
 
+# The course website in docs/_build/html (open docs/_build/html/index.html): the stored notebooks, the API
+# and docs/*.md. The source directory is the repository root (docs/conf.py says which files are pages);
+# -W --keep-going turns every warning into a failure after reporting all of them.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -q -c docs -b html . docs/_build/html
+
 # Re-execute every notebook and store its outputs (nbval compares against them): first the .ipynb takes the
 # cells of its .md (the file people edit; --update keeps cell ids, so diffs show only real changes), then
-# nbconvert runs it in a fresh kernel, without timing metadata that would change on every run.
+# nbconvert runs it in a fresh kernel, without timing metadata that would change on every run. Of the cells'
+# metadata it keeps tags, jupyter (collapsed outputs) and mystnb (a figure's alt text on the website).
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9]*.md))
 refresh-notebooks: $(STAMP)
 	$(BIN)/jupytext --update --to ipynb $(NOTEBOOK_SOURCES)
@@ -55,6 +62,7 @@ refresh-notebooks: $(STAMP)
 		--ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.clear_notebook_metadata=False \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=mystnb \
 		--ExecutePreprocessor.store_widget_state=False \
 		$(NOTEBOOK_SOURCES:.md=.ipynb)
 	# The app notebook inside the package is notebook 02 without outputs (tests/test_app.py checks it).
