@@ -10,14 +10,14 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint benchmark load-test refresh-notebooks chromium clean
+.PHONY: app test lint benchmark load-test refresh-notebooks chromium hub-proxy hub clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU build first, so nothing later can ask for a CUDA one.
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) torch
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app,hub]"
 	# Norse 1.1.0 is the reference the core is compared with; its torchvision requirement is not needed
 	# for the LIF and would pull another torch, hence --no-deps.
 	$(BIN)/python -m pip install --quiet --no-deps -c $(CONSTRAINTS) norse nir nirtorch h5py
@@ -30,12 +30,25 @@ app: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# JupyterHub's proxy (configurable-http-proxy) from npm, at the version package-lock.json pins, into
+# deploy/jupyterhub/node_modules/ (ignored by git), where deploy/jupyterhub/jupyterhub_config.py finds it.
+HUB_DIR := deploy/jupyterhub
+HUB_PROXY := $(HUB_DIR)/node_modules/.installed
+$(HUB_PROXY): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
+	cd $(HUB_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(HUB_PROXY)
+hub-proxy: $(HUB_PROXY)
+
+# A workshop's hub on this computer (deploy/jupyterhub/README.md): needs LIFTEACH_HUB_PASSWORD set.
+hub: $(STAMP) $(HUB_PROXY)
+	cd $(HUB_DIR) && ../../$(BIN)/jupyterhub -f jupyterhub_config.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium $(HUB_PROXY) lint
 	$(BIN)/python -m pytest
 
 # Re-execute every notebook and store its outputs (nbval compares against them): first the .ipynb takes the
@@ -64,4 +77,4 @@ load-test: $(STAMP) chromium
 	$(BIN)/python benchmarks/load_test.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(HUB_DIR)/node_modules
