@@ -19,6 +19,7 @@ Settings from the environment (so that no password is ever written into a file):
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -27,12 +28,16 @@ from typing import Any
 
 import psutil
 
-from lifteach.app import app_notebook
-
 c: Any = get_config()  # type: ignore[name-defined]  # noqa: F821 - JupyterHub defines it for its config files
 
 HERE = Path(__file__).resolve().parent
 EXPLORER = "explorer.ipynb"  # the explorer's notebook in every learner's home, refreshed at each start
+# The notebook `lifteach app` serves (lifteach.app.app_notebook()), found without importing lifteach: that
+# would load torch into the hub, 230 MB it never uses.
+_spec = importlib.util.find_spec("lifteach")
+if _spec is None or _spec.origin is None:
+    sys.exit("lifteach is not installed in the hub's environment: pip install -e '.[app,hub]'")
+APP_NOTEBOOK = Path(_spec.origin).parent / "notebooks" / "explorer.ipynb"
 
 # --- Memory per learner, measured here (docs/classroom.md, "Measured"; tests/browser/test_hub.py prints them
 # on every run): one learner's Jupyter server plus the explorer's kernel once the page is interactive.
@@ -88,7 +93,7 @@ def put_explorer_in_home(spawner: Any) -> None:
     """Copy the installed explorer notebook into the learner's home, so Voila can render it there."""
     home = Path(spawner.home_dir)
     home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(app_notebook(), home / EXPLORER)
+    shutil.copyfile(APP_NOTEBOOK, home / EXPLORER)
 
 
 c.Spawner.pre_spawn_hook = put_explorer_in_home
