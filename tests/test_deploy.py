@@ -92,7 +92,6 @@ def test_the_image_appendix_and_the_proxy_are_pinned() -> None:
     assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == pinned
 
 
-
 def test_each_home_gets_the_notebook_lifteach_app_serves(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -159,7 +159,12 @@ def _stop(hub: Hub) -> None:
 
 
 def log_in(
-    page: Page, hub: Hub, name: str, password: str | None = None, next_url: str = "", timeout_ms: float = 60_000
+    page: Page,
+    hub: Hub,
+    name: str,
+    password: str | None = None,
+    next_url: str = "",
+    timeout_ms: float = 60_000,
 ) -> None:
     """Log in on the hub's login page as a person does.
 

@@ -101,7 +101,9 @@ def _move_sliders(classroom: Classroom) -> None:
             page.keyboard.press("ArrowRight")
         for name, page in pages.items():
             try:
-                page.wait_for_function(f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS)
+                page.wait_for_function(
+                    f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS
+                )
             except Exception as error:
                 classroom.failures.append(f"{name} got no image for change {round_index + 1}: {error}")
                 continue
