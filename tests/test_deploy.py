@@ -103,3 +103,9 @@ def test_each_home_gets_the_notebook_lifteach_app_serves(
     home = tmp_path / "homes" / "ada"
     hook(SimpleNamespace(home_dir=str(home)))
     assert (home / "explorer.ipynb").read_bytes() == app_notebook().read_bytes()
+    # JupyterLab's news question is answered for a new home, and a learner's own answer is kept.
+    news = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    assert json.loads(news.read_text()) == {"fetchNews": "false"}
+    news.write_text('{"fetchNews": "true"}')
+    hook(SimpleNamespace(home_dir=str(home)))
+    assert json.loads(news.read_text()) == {"fetchNews": "true"}

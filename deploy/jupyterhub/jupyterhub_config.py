@@ -90,10 +90,18 @@ if os.geteuid() == 0:
 
 
 def put_explorer_in_home(spawner: Any) -> None:
-    """Copy the installed explorer notebook into the learner's home, so Voila can render it there."""
+    """Copy the installed explorer notebook into the learner's home, so Voila can render it there.
+
+    Also answers JupyterLab's question about Jupyter's news feed for a new home (no), which would otherwise
+    cover part of every learner's first notebook; a learner's own answer, once given, is kept.
+    """
     home = Path(spawner.home_dir)
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(APP_NOTEBOOK, home / EXPLORER)
+    news = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    if not news.exists():
+        news.parent.mkdir(parents=True, exist_ok=True)
+        news.write_text('{"fetchNews": "false"}\n')
 
 
 c.Spawner.pre_spawn_hook = put_explorer_in_home

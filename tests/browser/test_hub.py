@@ -288,6 +288,7 @@ def test_an_nbgitpuller_link_puts_the_tutorials_in_a_home_and_opens_notebook_01(
     title = nbformat.read(ROOT / TUTORIAL, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
     heading = page.locator(".jp-NotebookPanel:visible .jp-MarkdownOutput h1").first
     expect(heading).to_contain_text(title, timeout=120_000)
+    expect(page.get_by_text("Would you like to get notified about official Jupyter news?")).to_have_count(0)
     page.screenshot(path=str(SCREENSHOTS / "hub_learner_tutorial_01.png"))
     pulled = hub.homes / name / "lifteach" / "notebooks"
     for notebook in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
