@@ -41,8 +41,8 @@ APP_NOTEBOOK = Path(_spec.origin).parent / "notebooks" / "explorer.ipynb"
 
 # --- Memory per learner, measured here (docs/classroom.md, "Measured"; tests/browser/test_hub.py prints them
 # on every run): one learner's Jupyter server plus the explorer's kernel once the page is interactive.
-LEARNER_PSS_MB = 370  # what the machine really gives one learner (shared libraries shared out)
-LEARNER_RSS_MB = 470  # the same counted as RSS, which is what a container's memory limit counts
+LEARNER_PSS_MB = 365  # what the machine really gives one learner (shared libraries shared out)
+LEARNER_RSS_MB = 490  # the same counted as RSS, which is what a container's memory limit counts
 # A learner may also run tutorials in JupyterLab: each notebook's kernel is another ~300 MB (RSS).
 LEARNER_LIMIT_MB = 2048
 RESERVE_MB = 1024  # for the hub, its proxy and the operating system
