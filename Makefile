@@ -11,14 +11,14 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test check lint docs benchmark load-test refresh-notebooks chromium clean
+.PHONY: app test check lint docs benchmark load-test refresh-notebooks chromium hub-proxy hub clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU build first, so nothing later can ask for a CUDA one.
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) torch
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app,docs]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,app,docs,hub]"
 	# Norse 1.1.0 is the reference the core is compared with; its torchvision requirement is not needed
 	# for the LIF and would pull another torch, hence --no-deps.
 	$(BIN)/python -m pip install --quiet --no-deps -c $(CONSTRAINTS) norse nir nirtorch h5py
@@ -31,12 +31,25 @@ app: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# JupyterHub's proxy (configurable-http-proxy) from npm, at the version package-lock.json pins, into
+# deploy/jupyterhub/node_modules/ (ignored by git), where deploy/jupyterhub/jupyterhub_config.py finds it.
+HUB_DIR := deploy/jupyterhub
+HUB_PROXY := $(HUB_DIR)/node_modules/.installed
+$(HUB_PROXY): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
+	cd $(HUB_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(HUB_PROXY)
+hub-proxy: $(HUB_PROXY)
+
+# A workshop's hub on this computer (deploy/jupyterhub/README.md): needs LIFTEACH_HUB_PASSWORD set.
+hub: $(STAMP) $(HUB_PROXY)
+	cd $(HUB_DIR) && ../../$(BIN)/jupyterhub -f jupyterhub_config.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium $(HUB_PROXY) lint
 	$(BIN)/python -m pytest
 
 # The inner loop (a few minutes): lint, types and the unit tests, without the tests that start servers, build
@@ -81,4 +94,4 @@ load-test: $(STAMP) chromium
 	PYTHONPATH=tests $(BIN)/python benchmarks/load_test.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(HUB_DIR)/node_modules
