@@ -391,7 +391,7 @@ def test_a_reference_stays_behind_later_runs_until_switched_off(explorer: Explor
     ("before", "change", "drawn"),
     [
         ({"seed": 1}, {"seed": 2}, "blit"),  # new data, same axes: only the changing artists are drawn
-        ({"seed": 2}, {"scale": 5.5}, "partial"),  # the histogram's limits change: its background is redrawn
+        ({"seed": 2}, {"weight": 1.1}, "partial"),  # the histogram's limits change: its background is redrawn
         ({"seed": 2}, {"duration": 1000}, "full"),  # tick labels grow: a new layout, everything is drawn
     ],
 )
