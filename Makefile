@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test check lint docs benchmark load-test refresh-notebooks chromium hub-proxy hub clean
+.PHONY: app test check lint docs benchmark load-test refresh-notebooks teacher-edition chromium hub-proxy hub clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ refresh-notebooks: $(STAMP)
 	$(BIN)/jupytext --to ipynb --output lifteach/notebooks/explorer.ipynb notebooks/02_lif_explorer.md
 	# jupytext's contents manager refuses an .ipynb newer than its .md; the .md is the source either way.
 	touch $(NOTEBOOK_SOURCES)
+
+# The teacher's edition: copies of the stored notebooks with every worked solution written out where the
+# learners' notebooks only offer it (build/ is not tracked; see lifteach/exercises/teacher.py).
+teacher-edition: $(STAMP)
+	$(BIN)/python -m lifteach.exercises.teacher notebooks build/teacher
 
 # Benchmarks share the browser tests' helpers (tests/browser/appserver.py): tests/ is on their path.
 benchmark: $(STAMP) chromium

@@ -48,17 +48,18 @@ from lifteach.lif import LIFParameters
 
 TARGET_MS, TARGET_RATIO, TARGET_LARGE_S = 100.0, 3.0, 1.5  # issue 3
 
-# At 100,000 neurons: a neuron parameter (the input of the last run is reused), then new input (seed, scale).
+# At 100,000 neurons: a neuron parameter (the input of the last run is reused), then new input (seed, spike
+# weight: with the default spike input, the weight is the strength control that makes a new input).
 LARGE_MOVES: list[tuple[str, Callable[[Any], Any]]] = [
     ("v_th", lambda v: round(v + 0.01, 2)),
     ("seed", lambda v: v + 1),
-    ("scale", lambda v: round(v + 0.1, 1)),
+    ("weight", lambda v: round(v + 0.02, 2)),
 ]
 
 # One slider move each, as a learner makes them: small steps of the sliders the default explorer shows.
 MOVES: list[tuple[str, Callable[[Any], Any]]] = [
     ("v_th", lambda v: round(v + 0.01, 2)),
-    ("scale", lambda v: round(v + 0.1, 1)),
+    ("weight", lambda v: round(v + 0.02, 2)),
     ("rate", lambda v: v + 1.0),
     ("seed", lambda v: v + 1),
     ("tau_mem", lambda v: v + 0.5),

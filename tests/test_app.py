@@ -229,6 +229,8 @@ def test_query_values_are_read_as_each_controls_kind() -> None:
     }
     assert type(values["seed"]) is int
     assert app.query_values("?input_kind=step&dt=1", CONTROLS)[0] == {"input_kind": "step", "dt": 1.0}
+    # Spike input has its own weight; scale (the current) stays in the address too.
+    assert app.query_values("weight=2.5&scale=3", CONTROLS) == ({"weight": 2.5, "scale": 3.0}, [])
 
 
 @pytest.mark.parametrize(

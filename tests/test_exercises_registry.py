@@ -22,8 +22,10 @@ PUBLIC_CHECKS = sorted(name for name in exercises.__all__ if name.startswith("ch
 def test_the_exercises_are_registered_in_notebook_order() -> None:
     assert exercises.EXERCISES == (
         "states_shape",
+        "peak_step",
         "spiking_scale",
         "current_trace",
+        "raster",
         "steady_voltage",
         "rheobase",
         "firing_rate",
@@ -31,6 +33,10 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "mean_rate",
         "interspike_function",
         "cv",
+        "spike_drive",
+        "half_silent",
+        "first_spike",
+        "tau_syn_effect",
     )
     assert tuple(_registry.REGISTRY) == exercises.EXERCISES
     assert all(_registry.REGISTRY[name].name == name for name in exercises.EXERCISES)
@@ -83,7 +89,7 @@ def test_the_notebook_sources_are_found() -> None:
 def test_an_unknown_name_is_refused_with_the_names_that_exist() -> None:
     for name in ("rheobse", 3, None):
         with pytest.raises(
-            ValueError, match=r"name must be one of the exercises 'states_shape', .*'cv'; got"
+            ValueError, match=r"name must be one of the exercises 'states_shape', .*'tau_syn_effect'; got"
         ):
             _registry.exercise(name)
     with pytest.raises(ValueError, match="got 'rheobse'"):

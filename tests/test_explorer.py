@@ -72,17 +72,31 @@ def test_scale_is_in_multiples_of_the_default_neurons_rheobase() -> None:
         "input"
     ]
     assert torch.all(step[:20] == 0) and torch.allclose(step[20:], torch.full((80, 2), 2 * unit))
-    spikes = simulation_arguments({"input_kind": "spikes", "scale": 5.0, "rate": 50.0, "duration": 1000})[
-        "input"
-    ]
-    weights = torch.unique(spikes).tolist()
-    assert len(weights) == 2 and weights[0] == 0 and weights[1] == pytest.approx(5 * unit)
-    assert float((spikes > 0).float().mean()) == pytest.approx(0.05, rel=0.05)
     noisy = simulation_arguments({"input_kind": "noisy", "scale": 1.0, "noise": 2.0, "n_neurons": 500})[
         "input"
     ]
     assert float(noisy.mean()) == pytest.approx(unit, abs=0.005)
     assert float(noisy.std()) == pytest.approx(2 * unit, rel=0.01)
+
+
+def test_an_input_spike_makes_the_current_jump_by_its_weight_and_scale_is_only_for_currents() -> None:
+    spikes = simulation_arguments({"input_kind": "spikes", "weight": 1.0, "rate": 50.0, "duration": 1000})[
+        "input"
+    ]
+    weights = torch.unique(spikes).tolist()
+    assert weights == [0.0, 1.0]
+    assert float((spikes > 0).float().mean()) == pytest.approx(0.05, rel=0.05)
+    # The default drive: a jump of 1 at 10 Hz is a mean input of 0.01 per step, 0.05 x the rheobase (0.2).
+    mean_drive = CONTROLS["weight"].default * CONTROLS["rate"].default * 1e-3
+    assert mean_drive / analysis.rheobase(LIFParameters(), 1e-3) == pytest.approx(0.05)
+    # Each control moves only the inputs it names, so the input of the other kind is kept.
+    assert torch.equal(simulation_arguments({"scale": 9.0})["input"], simulation_arguments({})["input"])
+    assert input_settings({"scale": 9.0}) == input_settings({})
+    assert input_settings({"input_kind": "constant", "weight": 3.0}) == input_settings(
+        {"input_kind": "constant"}
+    )
+    assert input_settings({"weight": 3.0}) != input_settings({})
+    assert "jump of i" in CONTROLS["weight"].label and "rheobase" in CONTROLS["scale"].label
 
 
 def test_a_current_means_the_same_at_any_time_step_and_so_does_an_input_spike() -> None:
@@ -91,7 +105,7 @@ def test_a_current_means_the_same_at_any_time_step_and_so_does_an_input_spike() 
         # Under constant input x the current settles at x / (dt * tau_syn_inv): the same for every dt.
         settled = float(constant["input"][0, 0]) / (constant["dt"] * constant["p"].tau_syn_inv)
         assert settled == pytest.approx(2.0)
-        spikes = simulation_arguments({"scale": 2.0, "rate": 400.0, "dt": dt, "duration": 50})["input"]
+        spikes = simulation_arguments({"weight": 0.4, "rate": 400.0, "dt": dt, "duration": 50})["input"]
         assert float(spikes.max()) == pytest.approx(0.4)
 
 
@@ -151,6 +165,7 @@ def test_the_explorer_has_the_named_controls_and_shows_controls_figure_and_summa
     for name in (
         "v_th",
         "scale",
+        "weight",
         "n_neurons",
         "rate",
         "tau_mem",
@@ -352,9 +367,14 @@ def test_a_teacher_chooses_controls_panels_ranges_and_defaults() -> None:
 
 
 def test_controls_the_input_does_not_use_are_greyed_out(explorer: Explorer) -> None:
-    assert not explorer.controls["rate"].disabled and explorer.controls["noise"].disabled
+    def greyed() -> list[str]:
+        return sorted(name for name, control in explorer.controls.items() if control.disabled)
+
+    assert greyed() == ["noise", "scale"]
     explorer.set(input_kind="noisy")
-    assert explorer.controls["rate"].disabled and not explorer.controls["noise"].disabled
+    assert greyed() == ["rate", "weight"]
+    explorer.set(input_kind="constant")
+    assert greyed() == ["noise", "rate", "weight"]
 
 
 def test_a_reference_stays_behind_later_runs_until_switched_off(explorer: Explorer) -> None:
@@ -371,7 +391,7 @@ def test_a_reference_stays_behind_later_runs_until_switched_off(explorer: Explor
     ("before", "change", "drawn"),
     [
         ({"seed": 1}, {"seed": 2}, "blit"),  # new data, same axes: only the changing artists are drawn
-        ({"seed": 2}, {"scale": 5.5}, "partial"),  # the histogram's limits change: its background is redrawn
+        ({"seed": 2}, {"weight": 1.1}, "partial"),  # the histogram's limits change: its background is redrawn
         ({"seed": 2}, {"duration": 1000}, "full"),  # tick labels grow: a new layout, everything is drawn
     ],
 )
@@ -391,6 +411,7 @@ def test_each_way_of_redrawing_gives_the_picture_of_a_full_draw(
 VALUES = {
     "v_th": st.sampled_from([0.1, 0.2, 0.3, 0.55, 1.0]),
     "scale": st.sampled_from([0.0, 1.0, 2.5, 5.0, 12.0]),
+    "weight": st.sampled_from([0.0, 0.5, 1.0, 2.5]),
     "rate": st.sampled_from([0.0, 10.0, 80.0]),
     "tau_mem": st.sampled_from([2.0, 10.0, 30.0]),
     "tau_syn": st.sampled_from([2.0, 5.0, 20.0]),

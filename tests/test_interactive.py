@@ -171,7 +171,7 @@ def test_the_page_shows_the_picture_of_the_png_explorer_after_every_change(
 ) -> None:
     assert frontend.images[-1] == "full"
     assert np.array_equal(frontend.shown(), picture_of_a_fresh_image_explorer(app))
-    for change in ({"v_th": 0.5}, {"seed": 3}, {"scale": 8.0}, {"duration": 500}, {"input_kind": "noisy"}):
+    for change in ({"v_th": 0.5}, {"seed": 3}, {"weight": 1.6}, {"duration": 500}, {"input_kind": "noisy"}):
         received = len(frontend.images)
         app.set(**change)
         frontend.answer_draw_requests()

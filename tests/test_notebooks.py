@@ -7,7 +7,7 @@ with ``make refresh-notebooks``.
 
 from __future__ import annotations
 
-import json
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,8 @@ from typing import Any
 import nbformat
 import pytest
 from jupytext.cli import jupytext
+
+from lifteach import exercises
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 TEXT_NOTEBOOKS = sorted(NOTEBOOKS.glob("[0-9]*.md"))
@@ -115,9 +117,39 @@ CLAIMS = {
         "2.51 spikes per neuron",
         "129 neurons",
     ],
-    "03_threshold_rheobase_fi": ["0.5000", "142 Hz", "142.9 Hz", "from 7 to 7 ms", "34", "332"],
-    "04_populations_and_variability": ["2.6 Hz", "18.4 Hz", "20.97 spikes", "10.48 Hz", "CV 0.46", "CV 0.94"],
-    "05_zoom_into_a_spike": ["at 49 ms, 30 spikes", "at 55 ms", "at 65 ms", "at 87 ms, 3 spikes"],
+    "03_threshold_rheobase_fi": [
+        "effective 4.48 ms",
+        "effective 9.49 ms",
+        "0.5000",
+        "142 Hz",
+        "142.9 Hz",
+        "from 7 to 7 ms",
+        "from rest: 142 spikes, first at step 10",
+        "settled: 142 spikes, first at step 6",
+        "34",
+        "332",
+        "(500.0, 1000.0)",
+    ],
+    "04_populations_and_variability": [
+        "2.6 Hz",
+        "18.4 Hz",
+        "20.97 spikes",
+        "10.48 Hz",
+        "CV 0.46",
+        "CV 0.94",
+        "129 of 1000 neurons silent",
+    ],
+    "05_zoom_into_a_spike": [
+        "at 49 ms, 30 spikes",
+        "at 55 ms",
+        "at 65 ms",
+        "at 87 ms, 3 spikes",
+        "recorded current 1.20, just after the jump 1.50",
+        "tau_syn =  2.5 ms: no spike, 0 spikes",
+        "first spike at 55 ms, 14 spikes",
+        "first spike at 50 ms, 37 spikes",
+        "first spike at 49 ms, 70 spikes",
+    ],
 }
 
 
@@ -147,10 +179,83 @@ def test_nbval_is_part_of_the_test_command() -> None:
     assert (NOTEBOOKS / "nbval_sanitize.cfg").exists()
 
 
-def test_solution_cells_are_collapsed() -> None:
-    for name in TUTORIALS:
-        raw = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
-        for cell in raw["cells"]:
-            if "exercises.solution(" in "".join(cell["source"]) and cell["cell_type"] == "code":
-                assert cell["metadata"].get("jupyter", {}).get("outputs_hidden") is True, name
-                assert "hide-output" in cell["metadata"].get("tags", []), name
+def test_no_notebook_stores_a_solution_in_its_outputs() -> None:
+    # Solutions stay out of sight until a learner asks: not even a collapsed output may hold one, because
+    # GitHub, nbviewer, Voila and a website show stored outputs whatever the cell's metadata says.
+    texts = {name: exercises.solution(name).text for name in exercises.EXERCISES}
+    for path in STORED_NOTEBOOKS:
+        for index, cell in enumerate(code_cells(path)):
+            shown = "\n".join(output_text(output) for output in cell.outputs)
+            for name, text in texts.items():
+                assert text not in shown and f"Solution ({name})" not in shown, (
+                    f"{path.name}, code cell {index} stores the solution of {name!r}"
+                )
+            assert not re.search(r"^\s*exercises\.solution\(", cell.source, re.MULTILINE), (
+                f"{path.name}, code cell {index} calls exercises.solution: offer it as a comment instead, "
+                '`# exercises.solution("name")`, which the learner uncomments and the teacher\'s edition fills in'
+            )
+
+
+COURSE = (
+    "01_simulating_and_plotting_neurons",
+    "02_lif_explorer",
+    "03_threshold_rheobase_fi",
+    "04_populations_and_variability",
+    "05_zoom_into_a_spike",
+)
+"""The course in order: each notebook's **Next:** links to the one after it (append new tutorials here)."""
+
+NEXT_LINK = re.compile(r"^\*\*Next:\*\*.*?\]\(([^)]+\.ipynb)\)", re.MULTILINE | re.DOTALL)
+
+
+def markdown_of(name: str) -> str:
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
+def test_the_course_is_one_chain_of_next_links() -> None:
+    # 09 (one step at a time) is being written beside this course; it joins the chain after 08 when it lands.
+    assert set(COURSE) == {path.stem for path in TEXT_NOTEBOOKS} - {"09_one_step_at_a_time"}
+    for here, there in itertools.pairwise(COURSE):
+        links = NEXT_LINK.findall(markdown_of(here))
+        assert links == [f"{there}.ipynb"], f"{here}: its **Next:** should link {there}.ipynb, got {links}"
+    last = markdown_of(COURSE[-1])
+    assert "**Next:**" in last and not NEXT_LINK.findall(last)
+
+
+def test_every_link_to_a_notebook_finds_it() -> None:
+    for name in COURSE:
+        for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", markdown_of(name)):
+            assert (NOTEBOOKS / target).exists(), f"{name} links {target}, which does not exist"
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_tutorials_name_prerequisites_and_references(name: str) -> None:
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    opening = "\n".join(cell.source for cell in notebook.cells[:3] if cell.cell_type == "markdown")
+    assert "**Prerequisites:**" in opening
+    text = markdown_of(name)
+    assert "## References" in text and "*Neuronal Dynamics*" in text
+    assert "https://neuronaldynamics.epfl.ch/online/" in text
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_every_figure_is_described_in_the_text_after_it(name: str) -> None:
+    # A figure is read by some people through its description: the Markdown cell after a figure says what it
+    # shows. The learner's own plots (cells that hand their axes to a check) are exempt: the check reads them.
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if (
+            cell.cell_type != "code"
+            or not FIGURE_CALL.search(cell.source)
+            or "exercises.check_" in cell.source
+        ):
+            continue
+        following = notebook.cells[index + 1] if index + 1 < len(notebook.cells) else None
+        assert following is not None and following.cell_type == "markdown", (
+            f"{name}, cell {index} draws a figure that no text describes: add a sentence saying what it shows"
+        )
+        assert re.match(r"The (figure|drawing|histogram|upper panel|raster|three)", following.source), (
+            f"{name}, cell {index}: the text after the figure should say what it shows, "
+            f"got {following.source[:60]!r}"
+        )

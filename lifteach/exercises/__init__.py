@@ -13,24 +13,34 @@ readers announce; ``print(feedback)`` gives the same as plain text. This package
 so the checks also run under nbval and in plain Python.
 
 Inside: ``_exercise`` declares an exercise (how its answer is read, a table of outcomes), ``_simulating``,
-``_threshold`` and ``_populations`` hold the exercises of notebooks 01, 03 and 04, ``_registry`` names them
-all, ``_feedback`` is what a check returns, and ``solutions/<name>.md`` are the worked solutions.
+``_threshold``, ``_populations`` and ``_zoom`` hold the exercises of notebooks 01, 03, 04 and 05,
+``_explorer_app`` the questions of the explorer app (02, checked in 04), ``_plots`` reads back what a learner
+drew on matplotlib axes, ``_registry`` names them all, ``_feedback`` is what a check returns, and
+``solutions/<name>.md`` are the worked solutions. ``teacher`` builds the teacher's edition of the notebooks.
 
 Exercise names (for ``solution``): see ``EXERCISES``.
 """
 
 from __future__ import annotations
 
+from lifteach.exercises._explorer_app import check_half_silent, check_spike_drive
 from lifteach.exercises._feedback import Feedback, Solution
 from lifteach.exercises._populations import check_cv, check_interspike_function, check_mean_rate
 from lifteach.exercises._registry import EXERCISES, solution
-from lifteach.exercises._simulating import check_current_trace, check_spiking_scale, check_states_shape
+from lifteach.exercises._simulating import (
+    check_current_trace,
+    check_peak_step,
+    check_raster,
+    check_spiking_scale,
+    check_states_shape,
+)
 from lifteach.exercises._threshold import (
     check_firing_rate,
     check_rate_function,
     check_rheobase,
     check_steady_voltage,
 )
+from lifteach.exercises._zoom import check_first_spike, check_tau_syn_effect
 
 __all__ = [
     "EXERCISES",
@@ -39,12 +49,18 @@ __all__ = [
     "check_current_trace",
     "check_cv",
     "check_firing_rate",
+    "check_first_spike",
+    "check_half_silent",
     "check_interspike_function",
     "check_mean_rate",
+    "check_peak_step",
+    "check_raster",
     "check_rate_function",
     "check_rheobase",
+    "check_spike_drive",
     "check_spiking_scale",
     "check_states_shape",
     "check_steady_voltage",
+    "check_tau_syn_effect",
     "solution",
 ]

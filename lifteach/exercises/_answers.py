@@ -17,7 +17,7 @@ import torch
 
 from lifteach.lif import LIFState
 
-__all__ = ["Unjudged", "call", "close", "describe", "function", "missing", "number", "tensor"]
+__all__ = ["Unjudged", "call", "choice", "close", "describe", "function", "missing", "number", "tensor"]
 
 
 class Unjudged(Exception):
@@ -67,6 +67,18 @@ def number(answer: object, what: str) -> float:
     if not math.isfinite(value):
         raise Unjudged(f"You gave {value}; {what} is a finite number.")
     return value
+
+
+def choice(answer: object, options: tuple[str, ...], what: str) -> str:
+    """The answer as one of the words ``options`` (case and surrounding spaces ignored); ``what`` names it."""
+    _refuse_placeholder(answer)
+    listed = " or ".join(f'"{option}"' for option in options)
+    if not isinstance(answer, str):
+        raise Unjudged(f"You gave {describe(answer)}; {what} is one of the words {listed}, in quotes.")
+    word = answer.strip().lower()
+    if word not in options:
+        raise Unjudged(f"You gave {describe(answer)}; {what} is one of the words {listed}.")
+    return word
 
 
 def tensor(answer: object, what: str) -> torch.Tensor:

@@ -6,6 +6,7 @@ Inputs are per step (a jump of the synaptic current), ``dt`` is in seconds, rate
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from lifteach import analysis
@@ -21,6 +22,7 @@ __all__ = [
     "check_rate_function",
     "check_rheobase",
     "check_steady_voltage",
+    "continuous_rates",
     "unit_slip",
 ]
 
@@ -127,6 +129,9 @@ def check_steady_voltage(
 
 # --- rheobase ----------------------------------------------------------------------------------------------
 
+_DEFAULT_TAU_SYN_INV = float(LIFParameters().tau_syn_inv)
+"""Norse's default synapse (1/s), against which a learner compares a faster or slower one."""
+
 
 @dataclass
 class _Rheobase:
@@ -141,6 +146,20 @@ class _Rheobase:
 
     def near(self, input_per_step: float) -> bool:
         return close(self.value, input_per_step)
+
+    @property
+    def default_rheobase(self) -> float:
+        return self.gap * self.dt * _DEFAULT_TAU_SYN_INV
+
+    @property
+    def wrong_way_factor(self) -> float:
+        """The factor by which the synapse changed the rheobase, inverted (1/2 for a twice faster synapse)."""
+        return _DEFAULT_TAU_SYN_INV / self.tau_syn_inv
+
+    @property
+    def wrong_way(self) -> float:
+        """The default rheobase moved by the synapse's change the wrong way: faster decay, less input."""
+        return self.default_rheobase * self.wrong_way_factor
 
 
 def _read_rheobase(answer: object, p: LIFParameters, dt: float) -> _Rheobase:
@@ -170,6 +189,14 @@ RHEOBASE: Exercise[_Rheobase] = Exercise(
         not_yet(
             "Mind the units: tau_syn_inv is per second and the input is per step; a factor dt is missing.",
             when=lambda f: f.near(f.gap * f.tau_syn_inv),
+        ),
+        not_yet(
+            "That moves the rheobase the wrong way: the default neuron's {default_rheobase:g} times "
+            "{wrong_way_factor:g}. The synaptic time constant sets it: a current that decays faster (a "
+            "larger tau_syn_inv) keeps less of each jump and settles lower, at x / (dt·tau_syn_inv), so it "
+            "takes more input, not less, to bring the voltage to v_th. The membrane's tau_mem_inv does not "
+            "enter the rheobase at all.",
+            when=lambda f: f.tau_syn_inv != _DEFAULT_TAU_SYN_INV and f.near(f.wrong_way),
         ),
         not_yet(
             "That uses the membrane's tau_mem_inv; the input enters through the synaptic current, whose "
@@ -202,6 +229,24 @@ def check_rheobase(answer: object, p: LIFParameters = LIFParameters(), dt: float
 # --- firing_rate -------------------------------------------------------------------------------------------
 
 
+def continuous_rates(x: float, p: LIFParameters, dt: float) -> tuple[float, float]:
+    """Two rates in Hz that forget that spikes fall on steps: (continuous time, fractional steps).
+
+    The first is the continuous-time LIF's ``1 / (tau_mem ln((V - v_reset) / (V - v_th)))`` with the discrete
+    scheme's target ``V = v_leak + x / (dt * tau_syn_inv)``; the second counts the steps to threshold as a
+    real number ``ln(ratio) / ln(1 - dt * tau_mem_inv)`` instead of rounding it up to a whole step. Both are
+    0 at or below the rheobase.
+    """
+    target = float(p.v_leak) + x / (dt * float(p.tau_syn_inv))
+    if target <= float(p.v_th):
+        return 0.0, 0.0
+    ratio = (target - float(p.v_th)) / (target - float(p.v_reset))
+    continuous = 1.0 / (-math.log(ratio) / float(p.tau_mem_inv))
+    decay = 1.0 - dt * float(p.tau_mem_inv)
+    fractional = 1.0 / (math.log(ratio) / math.log(decay) * dt) if decay > 0 else math.inf
+    return continuous, fractional
+
+
 @dataclass
 class _Rate:
     value: float
@@ -211,6 +256,23 @@ class _Rate:
     x: float
     threshold_input: float
     dt: float
+    continuous: tuple[float, float] = (0.0, 0.0)
+    """The rates that forget the whole steps (``continuous_rates``), Hz."""
+
+    @property
+    def forgot_steps(self) -> bool:
+        """Whether the answer is a rate that lets spikes fall between steps, and not the discrete one."""
+        if self.silent or close(self.value, self.expected, relative=3e-3):
+            return False
+        return any(close(self.value, rate, relative=5e-3) for rate in self.continuous)
+
+    @property
+    def interval_ms(self) -> float:
+        return 1000.0 / self.value if self.value else math.inf
+
+    @property
+    def at_rheobase(self) -> bool:
+        return close(self.x, self.threshold_input, relative=1e-9)
 
     @property
     def silent(self) -> bool:
@@ -232,7 +294,9 @@ class _Rate:
 
 def _read_rate(answer: object, x: float, p: LIFParameters, dt: float) -> _Rate:
     value = _answers.number(answer, "the firing rate")
-    return _Rate(value, analysis.predicted_rate(x, p, dt), x, analysis.rheobase(p, dt), dt)
+    return _Rate(
+        value, analysis.predicted_rate(x, p, dt), x, analysis.rheobase(p, dt), dt, continuous_rates(x, p, dt)
+    )
 
 
 FIRING_RATE: Exercise[_Rate] = Exercise(
@@ -244,8 +308,20 @@ FIRING_RATE: Exercise[_Rate] = Exercise(
             when=lambda f: f.silent and abs(f.value) < 0.5,
         ),
         not_yet(
+            "x = {x:g} is exactly the rheobase: the voltage creeps up to v_th but never above it, and a "
+            "spike needs v strictly above v_th (`v > v_th`), so the neuron stays silent.",
+            when=lambda f: f.silent and f.at_rheobase,
+        ),
+        not_yet(
             "x = {x:g} is not above the rheobase {threshold_input:g}: does the voltage ever cross v_th?",
             when=lambda f: f.silent,
+        ),
+        not_yet(
+            "{value:g} Hz is an interval of {interval_ms:.2f} ms, a rate for a neuron whose spikes may fall "
+            "between steps (the continuous-time formula, or a step count that is not a whole number). Here "
+            "the voltage is only computed at whole steps, so the interval is a whole number of steps n, the "
+            "first at which the voltage is above v_th; the rate is 1 / (n·dt).",
+            when=lambda f: f.forgot_steps,
         ),
         right(
             "About {expected:.1f} Hz: after each reset the voltage needs {steps} steps to climb above "
@@ -295,6 +371,8 @@ class _Curve:
     """The closed-form steady rates, Hz."""
     threshold_input: float
     dt: float
+    continuous: list[tuple[float, float]]
+    """The rates that forget the whole steps, per input (``continuous_rates``), Hz."""
 
     @property
     def wrong(self) -> list[tuple[float, float, float]]:
@@ -313,6 +391,13 @@ class _Curve:
     def below(self) -> tuple[float, float] | None:
         """(input, learner's rate) of the first input below the rheobase where the function gives a rate."""
         return next(((x, got) for x, got, want in self.wrong if want == 0), None)
+
+    @property
+    def forgot_steps(self) -> bool:
+        """Whether the function gives a rate that lets spikes fall between steps at every input that fires."""
+        rows = zip(self.rates, self.expected, self.continuous, strict=True)
+        firing = [(got, rates) for got, want, rates in rows if want > 0]
+        return all(any(close(got, rate, relative=1e-2) for rate in rates) for got, rates in firing)
 
     @property
     def first_input(self) -> float:
@@ -335,7 +420,8 @@ def _read_curve(fn: object, p: LIFParameters, dt: float) -> _Curve:
         except Unjudged as unjudged:
             raise Unjudged(f"For x = {x:g}: {unjudged}") from None
     expected = [analysis.predicted_rate(x, p, dt) for x in inputs]
-    return _Curve(inputs, rates, expected, threshold_input, dt)
+    continuous = [continuous_rates(x, p, dt) for x in inputs]
+    return _Curve(inputs, rates, expected, threshold_input, dt, continuous)
 
 
 RATE_FUNCTION: Exercise[_Curve] = Exercise(
@@ -349,6 +435,13 @@ RATE_FUNCTION: Exercise[_Curve] = Exercise(
             when=lambda f: not f.wrong,
         ),
         not_yet("{slip}", when=lambda f: f.slip is not None),
+        not_yet(
+            "Your function gives the rate of a neuron whose spikes may fall between steps (the "
+            "continuous-time formula): at x = {wrong[0][0]:g} it gives {wrong[0][1]:g} Hz, the neuron "
+            "{wrong[0][2]:.1f} Hz. Here spikes fall on whole steps: the interval is the first whole number "
+            "of steps n at which the voltage is above v_th, so the rate is 1 / (n·dt), in stairs.",
+            when=lambda f: f.below is None and f.forgot_steps,
+        ),
         not_yet(
             "At x = {below[0]:g}, below the rheobase {threshold_input:g}, the neuron never spikes, but your "
             "function gives {below[1]:g} Hz.",

@@ -7,7 +7,7 @@
     Explorer(controls=["v_th", "scale"], panels=["voltage", "raster"], v_th=0.5)
 
 Two layers. ``simulation_arguments(values)`` is a pure function from control values in people's units (ms,
-Hz, input scale in multiples of the rheobase) to the arguments of ``lifteach.simulate``: test it, or call
+Hz, a current in multiples of the rheobase, an input spike's weight as the jump it gives the current) to the arguments of ``lifteach.simulate``: test it, or call
 ``simulate(**simulation_arguments({...}))`` in a notebook, without any widget. ``Explorer`` wires ipywidgets
 controls to it: one change runs one simulation, hands the result to every panel handle (``lifteach.plot``),
 and shows the figure once, as a PNG in an ``ipywidgets.Image`` (no front-end extension or CDN needed, so it

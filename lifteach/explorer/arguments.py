@@ -63,10 +63,12 @@ def input_settings(values: Mapping[str, object] | None = None) -> tuple[object, 
     merged = defaults(values)
     kind = merged["input_kind"]
     random = kind in ("spikes", "noisy")
+    spikes = kind == "spikes"
     return (
         kind,
-        merged["scale"],
-        merged["rate"] if kind == "spikes" else None,
+        None if spikes else merged["scale"],
+        merged["weight"] if spikes else None,
+        merged["rate"] if spikes else None,
         merged["noise"] if kind == "noisy" else None,
         merged["n_neurons"],
         merged["duration"],
@@ -91,10 +93,10 @@ def simulation_arguments(
             ``scale`` and ``noise`` are in multiples of the default neuron's rheobase at this dt (0.2 per
             step at 1 ms: the weakest constant input that makes a neuron with ``v_th = 1`` fire). ``scale``
             is the input per step of a constant or step current (the step switches on after a fifth of the
-            run) and the mean of a noisy one (``noise`` its standard deviation per step). For Bernoulli
-            spikes it is the jump each input spike gives the current, in multiples of 0.2 (the rheobase at
-            1 ms) whatever dt: a spike's effect does not depend on the time step, a current's per-step
-            input does.
+            run) and the mean of a noisy one (``noise`` its standard deviation per step). Bernoulli spikes
+            ignore ``scale``: each input spike makes the synaptic current jump by ``weight`` (model units,
+            those of ``v_th``), whatever dt, so their mean drive is ``weight * rate * dt`` per step: a spike's
+            effect does not depend on the time step, a current's per-step input does.
         record: traces to keep (``"v"``, ``"i"``).
         traced_neurons: how many neurons' traces to keep (the first ones).
         input: the input these values make, if already at hand (from a call whose ``input_settings`` were
@@ -154,7 +156,7 @@ def simulation_arguments(
         x = input
     elif kind == "spikes":
         rate = finite_number("rate", merged["rate"])
-        weight = scale * rheobase(LIFParameters(), 1e-3)
+        weight = finite_number("weight", merged["weight"])
         x = inputs.poisson_spikes(rate, steps, n_neurons, dt, seed).float().mul_(weight)
     elif kind == "constant":
         # One column broadcast to every neuron: no memory per neuron for an input they all share.

@@ -25,6 +25,7 @@ from lifteach._checks import finite_number
 __all__ = [
     "CONTROLS",
     "DEFAULT_CONTROLS",
+    "INPUT_CONTROLS",
     "INPUT_KINDS",
     "ControlSpec",
     "check_names",
@@ -40,6 +41,14 @@ INPUT_KINDS = {
     "noisy": "noisy current",
 }
 """The input kinds by value, with the label the chooser shows."""
+
+INPUT_CONTROLS: dict[str, frozenset[str]] = {
+    "scale": frozenset({"constant", "step", "noisy"}),
+    "weight": frozenset({"spikes"}),
+    "rate": frozenset({"spikes"}),
+    "noise": frozenset({"noisy"}),
+}
+"""The controls of the input, by name, with the input kinds that use them (the others ignore them)."""
 
 
 @dataclass(frozen=True)
@@ -146,14 +155,25 @@ CONTROLS: dict[str, ControlSpec] = _specs(
     ),
     ControlSpec(
         "scale",
-        "input scale (× rheobase)",
+        "current (× rheobase)",
         5.0,
         "float",
         0.0,
         20.0,
         0.1,
-        help="input strength in multiples of the default neuron's rheobase (0.2 per step at dt = 1 ms): "
-        "the current of a constant or step input, the mean of a noisy one, the jump of each input spike",
+        help="the input current in multiples of the default neuron's rheobase (0.2 per step at dt = 1 ms): "
+        "a constant or step current's input per step, a noisy one's mean; spike input uses the spike weight",
+    ),
+    ControlSpec(
+        "weight",
+        "spike weight (jump of i)",
+        1.0,
+        "float",
+        0.0,
+        4.0,
+        0.01,
+        help="how much each Bernoulli input spike makes the synaptic current i jump, in the model's units "
+        "(the threshold is in the same units); a mean drive of weight x rate x dt per step",
     ),
     ControlSpec(
         "rate", "input rate (Hz)", 10.0, "float", 0.0, 500.0, 1.0, help="Bernoulli input spikes per second"
@@ -188,6 +208,7 @@ CONTROLS: dict[str, ControlSpec] = _specs(
 DEFAULT_CONTROLS = (
     "input_kind",
     "scale",
+    "weight",
     "rate",
     "noise",
     "v_th",

@@ -24,7 +24,14 @@ from lifteach.explorer import export
 from lifteach.explorer._changes import Changes
 from lifteach.explorer._figure import panel_figure
 from lifteach.explorer.arguments import Simulation
-from lifteach.explorer.controls import CONTROLS, DEFAULT_CONTROLS, check_names, chosen_names, ranged_specs
+from lifteach.explorer.controls import (
+    CONTROLS,
+    DEFAULT_CONTROLS,
+    INPUT_CONTROLS,
+    check_names,
+    chosen_names,
+    ranged_specs,
+)
 from lifteach.explorer.parts import Footer, control_widget, controls_grid, error_html, mark
 from lifteach.explorer.views import ipympl_active, make_view
 from lifteach.simulate import Result, simulate
@@ -58,7 +65,8 @@ class Explorer:
             image. Default: when ``%matplotlib widget`` is active. Needs ipympl and its front-end extension
             (JupyterLab, Notebook 7; Voila when ipympl is installed where it runs).
         **initial_values: initial control values (default ``CONTROLS[name].default``); the reset button
-            returns to them. Times in ms, rates in Hz, ``scale`` in multiples of the rheobase.
+            returns to them. Times in ms, rates in Hz, ``scale`` (currents) in multiples of the rheobase,
+            ``weight`` (input spikes) in the model's units of the current.
 
     Attributes:
         controls: the control widgets by name; set ``.value`` or call ``set`` to change them from code.
@@ -159,9 +167,9 @@ class Explorer:
     def _update_enabled(self) -> None:
         """Grey out the controls the chosen input kind does not use."""
         kind = self.values["input_kind"]
-        for name, used in (("rate", kind == "spikes"), ("noise", kind == "noisy")):
+        for name, kinds in INPUT_CONTROLS.items():
             if name in self.controls:
-                self.controls[name].disabled = not used
+                self.controls[name].disabled = kind not in kinds
 
     @property
     def values(self) -> dict[str, Any]:
