@@ -72,6 +72,8 @@ def naive_change(values: dict[str, Any]) -> bytes:
     """One change the tutorial way: Norse-style loop, new pyplot figure, PNG, close."""
     arguments = simulation_arguments(values)  # the same input as the explorer's (same seed)
     x, p, dt = arguments["input"], arguments["p"], arguments["dt"]
+    if arguments["input_weight"] is not None:  # spike input, weighted the tutorial way: a float copy
+        x = x.float() * arguments["input_weight"]
     tau_syn_inv, tau_mem_inv = torch.as_tensor(p.tau_syn_inv), torch.as_tensor(p.tau_mem_inv)
     v_leak, v_th, v_reset = torch.as_tensor(p.v_leak), torch.as_tensor(p.v_th), torch.as_tensor(p.v_reset)
     v = torch.zeros(x.shape[1])

@@ -146,7 +146,9 @@ def test_raster_asks_for_labels_and_for_the_simulation(population: Result) -> No
 
 
 def test_the_app_questions_use_the_explorers_default_input() -> None:
-    assert torch.equal(_explorer_app.explorer_default_input(), simulation_arguments({})["input"])
+    arguments = simulation_arguments({})
+    weighted = arguments["input"].float() * arguments["input_weight"]
+    assert torch.equal(_explorer_app.explorer_default_input(), weighted)
     assert simulation_arguments({})["p"] == LIFParameters(v_th=0.3)
 
 
