@@ -250,7 +250,7 @@ def check_spiking_scale(answer: object, v_th: float = 1.0) -> Feedback:
         p = LIFParameters(v_th=v_th)
         # Below threshold the neuron is linear in its input: the scaled run's peak is scale x this one.
         _, states = LIF(record_states=True)(_seed_input(200))
-        peak_voltage = float(states.v.max())
+        peak_voltage = float(states.v.detach().max())  # the states carry a graph, as in Norse
         needed = v_th / peak_voltage
         if scale <= 0:
             raise _Hint("Scaling by zero or less removes or inverts the input; the factor must be above 1.")
@@ -286,8 +286,8 @@ def check_current_trace(answer: object) -> Feedback:
     def judge() -> Feedback:
         trace = _tensor(answer, "the current trace")
         _, states = LIF(record_states=True)(_seed_input())
-        expected = states.i.double().reshape(-1)
-        voltage = states.v.double().reshape(-1)
+        expected = states.i.detach().double().reshape(-1)
+        voltage = states.v.detach().double().reshape(-1)
         if trace.numel() != expected.numel() or trace.squeeze().dim() > 1:
             raise _Hint(
                 f"Your trace has shape {tuple(trace.shape)}; the current of one neuron over the 1000 steps "
