@@ -149,7 +149,7 @@ class _Scale:
 def _read_scale(answer: object, v_th: float) -> _Scale:
     scale = _answers.number(answer, "the scale factor")
     _, states = LIF(record_states=True)(_seed_input(200))
-    return _Scale(scale, v_th, float(states.v.max()))
+    return _Scale(scale, v_th, float(states.v.detach().max()))  # the states carry a graph, as in Norse
 
 
 SPIKING_SCALE: Exercise[_Scale] = Exercise(
@@ -233,7 +233,7 @@ class _Trace:
 
 def _read_trace(answer: object) -> _Trace:
     _, states = LIF(record_states=True)(_seed_input())
-    expected, voltage = states.i.double().reshape(-1), states.v.double().reshape(-1)
+    expected, voltage = states.i.detach().double().reshape(-1), states.v.detach().double().reshape(-1)
     if not isinstance(answer, Axes):
         trace = _answers.tensor(answer, "the current trace")
         return _Trace(trace, expected, voltage)
@@ -336,7 +336,7 @@ class _Peak:
 def _read_peak(answer: object) -> _Peak:
     value = _answers.number(answer, "the step of the peak")
     _, states = LIF(record_states=True)(_seed_input())
-    return _Peak(value, states.v.double().reshape(-1), states.i.double().reshape(-1))
+    return _Peak(value, states.v.detach().double().reshape(-1), states.i.detach().double().reshape(-1))
 
 
 PEAK_STEP: Exercise[_Peak] = Exercise(
