@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from lifteach.explorer import Explorer, simulation_arguments
+from lifteach.explorer.page import explorer_app
 from lifteach.inspector import (
     VALUE_KEYS,
     StepInspector,
@@ -354,3 +357,33 @@ def test_bad_input_is_refused_with_the_fix() -> None:
         StepInspector(neuron=3, **ONE_NEURON)
     with pytest.raises(ValueError, match="neurons must be a whole number"):
         StepInspector(neurons=0, **ONE_NEURON)
+
+
+# --- where it lives --------------------------------------------------------------------------------------
+
+
+def test_the_inspector_never_imports_voila_or_pyplot() -> None:
+    code = "import sys, lifteach.inspector; sys.exit(sorted({'voila', 'matplotlib.pyplot'} & set(sys.modules)) or 0)"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_the_app_opens_step_by_step_on_the_explorers_settings_and_follows_them() -> None:
+    app = explorer_app(query="n_neurons=10&duration=200")
+    try:
+        assert app.inspector is None and app.step_by_step.description == "Step by step"
+        app.step_by_step.value = True
+        inspector = app.inspector
+        assert inspector is not None and inspector.control_values == app.explorer.values
+        assert inspector.widget in app.widget.children[-1].children
+        inspector.controls["step"].value = 42.0
+        app.explorer.set(v_th=0.5)
+        follower = app.inspector
+        assert follower is not None and follower is not inspector
+        assert (follower.control_values["v_th"], follower.step) == (0.5, 42)
+        assert_shown_step(follower)
+        app.step_by_step.value = False
+        assert app.inspector is None and app.widget.children[-1].children == ()
+    finally:
+        app.step_by_step.value = False
+        app.explorer.close()
