@@ -6,6 +6,7 @@ run ``simulate`` gives for the page's values) and ``step_text``: the page must w
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from browser.apppage import CHANGE_TIMEOUT_MS, TIMEOUT_MS, assert_no_errors, control, open_app, page_values
@@ -15,6 +16,8 @@ from playwright.sync_api import Page, expect
 from lifteach.explorer import simulation_arguments
 from lifteach.inspector import step_numbers, step_text
 from lifteach.simulate import Result, simulate
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
 def recorded_run(values: dict[str, Any]) -> Result:
@@ -64,6 +67,9 @@ def test_the_step_control_scrubs_with_the_keyboard_and_the_text_follows(
     expect(page.locator(".lifteach-inspector-figure")).not_to_have_attribute("src", picture or "")
     page.keyboard.press("ArrowLeft")
     expect(text).to_have_text(expected_text(result, start + 2), timeout=CHANGE_TIMEOUT_MS)
+    # The whole inspector as people see it (the page's own screenshot stops at the window's height).
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".lifteach-inspector").screenshot(path=str(SCREENSHOTS / "step_inspector_in_the_app.png"))
     assert_no_errors(page, errors)
 
 
