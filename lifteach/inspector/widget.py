@@ -187,7 +187,7 @@ class StepInspector:
         text = html.escape(self.text)
         self.text_box.value = (
             '<pre role="status" aria-live="polite" aria-label="the step written out" '
-            'style="white-space:pre-wrap;font-size:0.9em;line-height:1.35;margin:4px 0">'
+            'style="white-space:pre-wrap;word-break:normal;overflow-wrap:break-word;font-size:0.9em;line-height:1.35;margin:4px 0">'
             f"{text}</pre>"
         )
 
