@@ -6,11 +6,16 @@ run ``simulate`` gives for the page's values) and ``step_text``: the page must w
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import pytest
 from browser.apppage import CHANGE_TIMEOUT_MS, TIMEOUT_MS, assert_no_errors, control, open_app, page_values
-from browser.appserver import RunningApp
+from browser.appserver import RunningApp, jupyter_command, running
+from browser.test_jupyterlab_and_notebook import notebook_7s_own
 from playwright.sync_api import Page, expect
 
 from lifteach.explorer import simulation_arguments
@@ -106,3 +111,60 @@ def test_an_open_inspector_follows_the_explorers_settings(page: Page, app_server
     expect(text).to_have_text(expected_text(recorded_run(after), start), timeout=TIMEOUT_MS)
     assert f"> {after['v_th']:.4f}?" in text.inner_text()
     assert_no_errors(page, errors)
+
+
+# --- in JupyterLab and Notebook 7 ------------------------------------------------------------------------
+
+NOTEBOOK_VALUES = {"input_kind": "constant", "scale": 1.5, "v_th": 1.0, "n_neurons": 1, "duration": 100}
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """A Jupyter server on a folder holding a notebook that shows a step inspector (one copy per front end)."""
+    folder = tmp_path_factory.mktemp("jupyter")
+    arguments = ", ".join(f"{name}={value!r}" for name, value in NOTEBOOK_VALUES.items())
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                f"from lifteach.inspector import StepInspector\n\nStepInspector({arguments})"
+            )
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    for name in ("lab", "notebook"):
+        nbformat.write(notebook, folder / f"inspector_{name}.ipynb")
+    command, environment = jupyter_command(folder)
+    with running(command, cwd=folder, env=environment, ready_line=None) as server:
+        yield server
+
+
+@pytest.mark.parametrize("front_end", ["lab/tree/inspector_lab.ipynb", "notebooks/inspector_notebook.ipynb"])
+def test_the_inspector_in_jupyterlab_and_notebook_7(page: Page, jupyter: RunningApp, front_end: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{error}\n{error.stack}"))
+    page.goto(jupyter.url + front_end, timeout=TIMEOUT_MS)
+    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+    result = recorded_run(NOTEBOOK_VALUES)
+    start = first_spike(result)
+    text = page.locator(".lifteach-inspector-text")
+    expect(text).to_have_text(expected_text(result, start), timeout=TIMEOUT_MS)
+    expect(page.locator(".lifteach-inspector-figure")).to_have_attribute(
+        "src", re.compile("^blob:|^data:image/png"), timeout=TIMEOUT_MS
+    )
+    # Buttons, not arrow keys: Notebook 7 takes arrow keys for moving between cells.
+    page.get_by_role("button", name="Next").click()
+    expect(text).to_have_text(expected_text(result, start + 1), timeout=CHANGE_TIMEOUT_MS)
+    page.get_by_role("button", name="Previous").click()
+    page.get_by_role("button", name="Previous").click()
+    expect(text).to_have_text(expected_text(result, start - 1), timeout=CHANGE_TIMEOUT_MS)
+    blocks = page.locator(".jp-OutputArea").all_inner_texts()
+    assert not any("Traceback" in block or "Error displaying widget" in block for block in blocks)
+    if front_end.startswith("notebooks/"):
+        errors = [error for error in errors if not notebook_7s_own(error)]
+    assert errors == [], f"JavaScript errors on the page: {errors}"
