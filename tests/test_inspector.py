@@ -322,6 +322,7 @@ def test_the_controls_are_named_with_their_units(inspector: StepInspector) -> No
     assert "lifteach-control-step" in inspector.controls["step"]._dom_classes
     assert "lifteach-inspector-text" in inspector.text_box._dom_classes
     assert 'aria-live="polite"' in inspector.text_box.value
+    assert inspector.view.widget.tooltip.startswith("Voltage and current of neuron 0 around step 0 (0 ms)")
     assert inspector._repr_mimebundle_()["text/plain"] == inspector.text
 
 
@@ -375,7 +376,7 @@ def test_the_app_opens_step_by_step_on_the_explorers_settings_and_follows_them()
         app.step_by_step.value = True
         inspector = app.inspector
         assert inspector is not None and inspector.control_values == app.explorer.values
-        assert inspector.widget in app.widget.children[-1].children
+        assert app.step_view.children == (inspector.widget,)
         inspector.controls["step"].value = 42.0
         app.explorer.set(v_th=0.5)
         follower = app.inspector
@@ -383,7 +384,7 @@ def test_the_app_opens_step_by_step_on_the_explorers_settings_and_follows_them()
         assert (follower.control_values["v_th"], follower.step) == (0.5, 42)
         assert_shown_step(follower)
         app.step_by_step.value = False
-        assert app.inspector is None and app.widget.children[-1].children == ()
+        assert app.inspector is None and app.step_view.children == ()
     finally:
         app.step_by_step.value = False
         app.explorer.close()

@@ -108,6 +108,7 @@ class ExplorerApp:
         explorer: the ``Explorer``.
         notices: why values from the page address were not used (empty when all were).
         step_by_step: the toggle that opens the step inspector on the explorer's settings, below it.
+        step_view: the box the open inspector is shown in (empty while closed).
         inspector: the open ``StepInspector``, or None.
         widget: the notice, if any, above the explorer and the step-by-step view.
     """
@@ -116,6 +117,7 @@ class ExplorerApp:
     notices: list[str] = field(default_factory=list)
     step_by_step: widgets.ToggleButton = field(init=False)
     inspector: StepInspector | None = field(init=False, default=None)
+    step_view: widgets.VBox = field(init=False)
     widget: widgets.VBox = field(init=False)
 
     def __post_init__(self) -> None:
@@ -126,11 +128,11 @@ class ExplorerApp:
         )
         self.step_by_step.add_class(f"{CSS_PREFIX}step-by-step")
         # Made when asked for: most visitors never open it, and it runs a simulation of its own.
-        self._step_view = widgets.VBox([])
+        self.step_view = widgets.VBox([])
         self.step_by_step.observe(lambda _change: self._show_inspector(), names="value")
         for control in self.explorer.controls.values():
             control.observe(lambda _change: self._follow_explorer(), names="value")
-        parts = [self.explorer.widget, self.step_by_step, self._step_view]
+        parts = [self.explorer.widget, self.step_by_step, self.step_view]
         children = [_notice(self.notices), *parts] if self.notices else parts
         self.widget = widgets.VBox(children).add_class(f"{CSS_PREFIX}app")
 
@@ -157,10 +159,10 @@ class ExplorerApp:
                         f"<p role='alert'>No step by step for these values: {html.escape(str(error))}</p>"
                     )
                 ]
-        for old in self._step_view.children:
+        for old in self.step_view.children:
             if shown is None or old is not shown.widget:
                 old.close()
-        self._step_view.children = children
+        self.step_view.children = children
 
     def _follow_explorer(self) -> None:
         """An open inspector follows the explorer's settings (a new run of its own, recorded once)."""
