@@ -265,14 +265,36 @@ def _initial_state(neuron_shape: torch.Size, v_leak: torch.Tensor, dtype: torch.
     return LIFState(v=v, i=torch.zeros(neuron_shape, dtype=dtype, device=v_leak.device))
 
 
-def _step(x: torch.Tensor, state: LIFState, q: dict[str, torch.Tensor], method: str, dt: float) -> Any:
-    """One step of the equations in the module docstring, without checks (``q``: parameter tensors)."""
+class StepParts(NamedTuple):
+    """Every value one step computes, in the order it computes them (see the module docstring)."""
+
+    i_jump: torch.Tensor
+    v_decayed: torch.Tensor
+    i_decayed: torch.Tensor
+    z: torch.Tensor
+    v_new: torch.Tensor
+
+
+def _step_parts(
+    x: torch.Tensor, state: LIFState, q: dict[str, torch.Tensor], method: str, dt: float
+) -> StepParts:
+    """One step of the equations in the module docstring with its intermediate values, without checks.
+
+    ``q``: parameter tensors. The step inspector (``lifteach.inspector``) reads the intermediate values here,
+    so that what it shows is what the core computes.
+    """
     i_jump = state.i + x
     v_decayed = state.v + dt * q["tau_mem_inv"] * ((q["v_leak"] - state.v) + i_jump)
     i_decayed = i_jump + -dt * q["tau_syn_inv"] * i_jump
     z = _spike(v_decayed - q["v_th"], method)
     v_new = (1 - z) * v_decayed + z * q["v_reset"]
-    return z, LIFState(v=v_new, i=i_decayed)
+    return StepParts(i_jump, v_decayed, i_decayed, z, v_new)
+
+
+def _step(x: torch.Tensor, state: LIFState, q: dict[str, torch.Tensor], method: str, dt: float) -> Any:
+    """One step of the equations in the module docstring, without checks (``q``: parameter tensors)."""
+    parts = _step_parts(x, state, q, method, dt)
+    return parts.z, LIFState(v=parts.v_new, i=parts.i_decayed)
 
 
 def _refractory_update(

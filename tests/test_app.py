@@ -268,7 +268,9 @@ def test_the_app_starts_the_explorer_from_the_address() -> None:
         "seed": 3,
     }
     assert shown.explorer.defaults["v_th"] == 0.5  # Reset returns to the shared link's values
-    assert shown.widget.children == (shown.explorer.widget,)
+    # The explorer, then the Step by step toggle and the (closed) step-by-step view below it.
+    assert shown.widget.children == (shown.explorer.widget, shown.step_by_step, shown.step_view)
+    assert shown.step_view.children == ()
     shown.explorer.close()
 
 
@@ -276,7 +278,7 @@ def test_the_app_falls_back_to_defaults_with_a_visible_notice() -> None:
     shown = app.explorer_app("v_th=abc&seed=3")
     assert shown.explorer.values["v_th"] == CONTROLS["v_th"].default
     assert shown.explorer.values["seed"] == 3
-    notice, explorer = shown.widget.children
+    notice, explorer, *_step_by_step = shown.widget.children
     assert explorer is shown.explorer.widget
     assert "lifteach-query-notice" in notice._dom_classes
     assert "v_th=&#x27;abc&#x27; is not a number" in notice.value  # escaped: the address is not trusted

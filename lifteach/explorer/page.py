@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from lifteach.explorer.controls import CONTROLS, ControlSpec
 from lifteach.explorer.parts import CSS_PREFIX
 from lifteach.explorer.widget import Explorer
+from lifteach.inspector import StepInspector
 
 __all__ = ["ExplorerApp", "explorer_app", "query_string", "query_values"]
 
@@ -106,16 +107,67 @@ class ExplorerApp:
     Attributes:
         explorer: the ``Explorer``.
         notices: why values from the page address were not used (empty when all were).
-        widget: the notice, if any, above the explorer.
+        step_by_step: the toggle that opens the step inspector on the explorer's settings, below it.
+        step_view: the box the open inspector is shown in (empty while closed).
+        inspector: the open ``StepInspector``, or None.
+        widget: the notice, if any, above the explorer and the step-by-step view.
     """
 
     explorer: Explorer
     notices: list[str] = field(default_factory=list)
+    step_by_step: widgets.ToggleButton = field(init=False)
+    inspector: StepInspector | None = field(init=False, default=None)
+    step_view: widgets.VBox = field(init=False)
     widget: widgets.VBox = field(init=False)
 
     def __post_init__(self) -> None:
-        children = [_notice(self.notices), self.explorer.widget] if self.notices else [self.explorer.widget]
+        self.step_by_step = widgets.ToggleButton(
+            description="Step by step",
+            icon="shoe-prints",
+            tooltip="one Euler step at a time, with its numbers, on the explorer's settings",
+        )
+        self.step_by_step.add_class(f"{CSS_PREFIX}step-by-step")
+        # Made when asked for: most visitors never open it, and it runs a simulation of its own.
+        self.step_view = widgets.VBox([])
+        self.step_by_step.observe(lambda _change: self._show_inspector(), names="value")
+        for control in self.explorer.controls.values():
+            control.observe(lambda _change: self._follow_explorer(), names="value")
+        parts = [self.explorer.widget, self.step_by_step, self.step_view]
+        children = [_notice(self.notices), *parts] if self.notices else parts
         self.widget = widgets.VBox(children).add_class(f"{CSS_PREFIX}app")
+
+    def _show_inspector(self, keep: bool = False) -> None:
+        """Open (or close) the inspector; ``keep``: on the step and neuron shown before, where they still exist."""
+        shown = self.inspector
+        if shown is not None:
+            shown.close()
+            self.inspector = None
+        children: list[widgets.Widget] = []
+        if self.step_by_step.value:
+            where = {"step": shown.numbers.time_ms, "neuron": shown.numbers.neuron} if keep and shown else {}
+            try:
+                try:
+                    self.inspector = self.explorer.inspect(**where)
+                except ValueError:
+                    if not where:
+                        raise
+                    self.inspector = self.explorer.inspect()  # the old step or neuron is gone: start afresh
+                children = [self.inspector.widget]
+            except (TypeError, ValueError) as error:  # the explorer says why too, above its figure
+                children = [
+                    widgets.HTML(
+                        f"<p role='alert'>No step by step for these values: {html.escape(str(error))}</p>"
+                    )
+                ]
+        for old in self.step_view.children:
+            if shown is None or old is not shown.widget:
+                old.close()
+        self.step_view.children = children
+
+    def _follow_explorer(self) -> None:
+        """An open inspector follows the explorer's settings (a new run of its own, recorded once)."""
+        if self.step_by_step.value:
+            self._show_inspector(keep=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import torch
@@ -35,6 +35,9 @@ from lifteach.explorer.controls import (
 from lifteach.explorer.parts import Footer, control_widget, controls_grid, error_html, mark
 from lifteach.explorer.views import ipympl_active, make_view
 from lifteach.simulate import Result, simulate
+
+if TYPE_CHECKING:
+    from lifteach.inspector import StepInspector
 
 __all__ = ["DEFAULT_PANELS", "Explorer"]
 
@@ -280,6 +283,15 @@ class Explorer:
     def png(self) -> bytes:
         """The figure as shown, as PNG bytes."""
         return self.view.png()
+
+    def inspect(self, **options: Any) -> StepInspector:
+        """A ``StepInspector`` on the current settings: one Euler step at a time, with its numbers.
+
+        ``options`` go to ``StepInspector`` (``step`` in ms, ``neuron``, ``neurons``, ``dpi``).
+        """
+        from lifteach.inspector import StepInspector  # the inspector builds on the explorer's parts
+
+        return StepInspector(**options, **self.values)
 
     def csv(self) -> str:
         """The latest run as CSV text (see ``export.result_csv``); empty when nothing ran yet."""

@@ -38,6 +38,34 @@ def app_command(*extra: str, show_tracebacks: bool = True) -> list[str]:
     return [sys.executable, "-m", "lifteach", "app", "--no-browser", *tracebacks, "--port", "{port}", *extra]
 
 
+def jupyter_command(folder: Path) -> tuple[list[str], dict[str, str]]:
+    """``jupyter lab`` (JupyterLab and Notebook 7) on ``folder`` without token or browser, and its environment.
+
+    The environment gives it a fresh settings and workspace folder: no one's saved layout or dialogs.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={folder}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--ServerApp.log_level=WARN",
+        "--allow-root",  # CI and these machines run as root
+    ]
+    environment = {
+        "JUPYTERLAB_SETTINGS_DIR": str(folder / ".settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(folder),
+    }
+    return command, environment
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

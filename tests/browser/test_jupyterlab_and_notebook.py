@@ -8,7 +8,6 @@ slider moved with the keyboard must re-run the simulation and change the picture
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
 import nbformat
@@ -21,7 +20,7 @@ from browser.apppage import (
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
-from browser.appserver import RunningApp, running
+from browser.appserver import RunningApp, jupyter_command, running
 from conftest import SCREENSHOTS
 from playwright.sync_api import Locator, Page, expect
 
@@ -43,27 +42,7 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     # One copy per front end: each opens its own kernel (a kernel that ran %matplotlib widget keeps it).
     for name in ("lab", "notebook"):
         nbformat.write(notebook, folder / f"explorers_{name}.ipynb")
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        "--port={port}",
-        "--ServerApp.ip=127.0.0.1",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        f"--ServerApp.root_dir={folder}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--ServerApp.log_level=WARN",
-        "--allow-root",  # CI and these machines run as root
-    ]
-    # A fresh settings and workspace folder: no one's saved layout or dialogs.
-    environment = {
-        "JUPYTERLAB_SETTINGS_DIR": str(folder / ".settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(folder),
-    }
+    command, environment = jupyter_command(folder)
     with running(command, cwd=folder, env=environment, ready_line=None) as server:
         yield server
 
