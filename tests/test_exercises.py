@@ -17,7 +17,7 @@ from lifteach.exercises import Feedback
 def seed_states() -> tuple[torch.Tensor, torch.Tensor]:
     data = inputs.pulses([0.100, 0.120], steps=1000)
     _, states = LIF(record_states=True)(data)
-    return states.v, states.i
+    return states.v.detach(), states.i.detach()  # LIF's states carry an autograd graph, as in Norse
 
 
 def rate_by_simulation(x: float) -> float:
