@@ -322,7 +322,6 @@ def test_the_controls_are_named_with_their_units(inspector: StepInspector) -> No
     assert "lifteach-control-step" in inspector.controls["step"]._dom_classes
     assert "lifteach-inspector-text" in inspector.text_box._dom_classes
     assert 'aria-live="polite"' in inspector.text_box.value
-    assert inspector.view.widget.tooltip.startswith("Voltage and current of neuron 0 around step 0 (0 ms)")
     assert inspector._repr_mimebundle_()["text/plain"] == inspector.text
 
 

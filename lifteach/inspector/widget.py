@@ -184,12 +184,6 @@ class StepInspector:
                 panel.show(self.numbers)
             self.view.show(self.panels, force=force)
         self.renders += 1
-        s = self.numbers
-        # The picture's accessible name (its title) points screen-reader users to the text, which says it all.
-        self.view.widget.tooltip = (
-            f"Voltage and current of neuron {s.neuron} around step {s.step} ({s.time_ms:g} ms); "
-            "the step is written out below the figure."
-        )
         text = html.escape(self.text)
         self.text_box.value = (
             '<pre role="status" aria-live="polite" aria-label="the step written out" '
