@@ -21,6 +21,7 @@ from lifteach.explorer.controls import CONTROLS, ControlSpec
 from lifteach.explorer.parts import CSS_PREFIX
 from lifteach.explorer.widget import Explorer
 from lifteach.inspector import StepInspector
+from lifteach.lif import warm_up
 
 __all__ = ["ExplorerApp", "explorer_app", "query_string", "query_values"]
 
@@ -36,6 +37,8 @@ def query_string() -> str:
     waits for the request.
     """
     if os.environ.get("VOILA_PREHEAT") == "True":
+        # Load the compiled loop while nobody waits, so that the visitor's first change is as quick as the next.
+        warm_up()
         _wait_for_visitor()
     return os.environ.get("QUERY_STRING", "")
 
