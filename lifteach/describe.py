@@ -1,0 +1,266 @@
+"""Figures in words: what a sighted learner reads from each panel, as text for alt attributes and captions.
+
+``describe(result, panels)`` is a pure function of a ``Result``: one line per panel, with the numbers the panel
+shows (which neurons spiked and when, the peak voltage against the threshold, spike totals and the mean rate,
+a histogram's mean and spread). The explorer shows it as its figure's alt text and under "Describe the
+figure"; notebooks pass it to ``lifteach.figures.show``::
+
+    fig, (top, bottom) = plt.subplots(2, 1)
+    plot.voltage(top, result)
+    plot.raster(bottom, result)
+    figures.show(fig, describe(result, ["voltage", "raster"]))
+
+Times in ms, rates in Hz, voltages and currents in the model's units, as on the panels' axes.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from lifteach import analysis
+from lifteach.lif import LIFParameters
+from lifteach.plot import shared_spike_counts
+from lifteach.simulate import Result
+
+__all__ = ["PANEL_DESCRIPTIONS", "describe"]
+
+_LISTED_SPIKES = 4
+"""Up to this many spikes of a neuron are listed by time; more are summed up as first, last and count."""
+
+
+def _ms(value: float) -> str:
+    return f"{value:.4g} ms"
+
+
+def _and(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def _threshold(p: LIFParameters, neuron: int) -> float:
+    """The threshold of one neuron (a per-neuron tensor has one value each)."""
+    v_th = p.v_th
+    if isinstance(v_th, torch.Tensor) and v_th.numel() > 1:
+        return float(v_th.reshape(-1)[neuron])
+    return float(v_th)
+
+
+def _spike_times(result: Result, neuron: int) -> np.ndarray:
+    """Spike times of one neuron in ms, as the panels draw them (step t at t * dt)."""
+    return result.times_ms[np.flatnonzero(result.spikes[:, neuron].numpy())]
+
+
+def _when(times_ms: np.ndarray) -> str:
+    if len(times_ms) == 1:
+        return f"once, at {_ms(float(times_ms[0]))}"
+    if len(times_ms) <= _LISTED_SPIKES:
+        return f"{len(times_ms)} times, at {_and([f'{t:.4g}' for t in times_ms])} ms"
+    return (
+        f"{len(times_ms):,} times, first at {_ms(float(times_ms[0]))} and last at {_ms(float(times_ms[-1]))}"
+    )
+
+
+def _shown_neurons(result: Result, neurons: int) -> list[int]:
+    return [int(n) for n in result.recorded_neurons[:neurons].tolist()]
+
+
+def voltage(result: Result, neurons: int = 3) -> str:
+    """The voltage panel: which of the first ``neurons`` recorded neurons spiked and when, and the peak of
+    those that did not against their threshold."""
+    duration = result.duration * 1000.0
+    if result.v is None or result.v.shape[1] == 0:
+        return f"Membrane voltage over {_ms(duration)}: no voltage was recorded."
+    shown = _shown_neurons(result, neurons)
+    thresholds = {_threshold(result.p, n) for n in shown}
+    against = (
+        f"the threshold v_th = {next(iter(thresholds)):.3g} (dashed line)"
+        if len(thresholds) == 1
+        else "each neuron's own threshold"
+    )
+    who = "neuron" if len(shown) == 1 else "neurons"
+    parts = []
+    for column, neuron in enumerate(shown):
+        times = _spike_times(result, neuron)
+        if len(times):
+            parts.append(f"neuron {neuron} spiked {_when(times)}")
+            continue
+        trace = result.v[:, column].numpy()
+        peak_step = int(np.argmax(trace))
+        peak, v_th = float(trace[peak_step]), _threshold(result.p, neuron)
+        share = f"{peak / v_th:.0%} of" if v_th > 0 and peak > 0 else "below"
+        parts.append(
+            f"neuron {neuron} did not spike: its voltage peaked at {peak:.3g} at "
+            f"{_ms(float(result.times_ms[peak_step]))}, {share} the threshold {v_th:.3g}"
+        )
+    return (
+        f"Membrane voltage of {who} {_and([str(n) for n in shown])} over {_ms(duration)} against {against}: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def current(result: Result, neurons: int = 3) -> str:
+    """The current panel: the peak and mean synaptic current of the first ``neurons`` recorded neurons."""
+    duration = result.duration * 1000.0
+    if result.i is None or result.i.shape[1] == 0:
+        return f"Synaptic current over {_ms(duration)}: no current was recorded."
+    shown = _shown_neurons(result, neurons)
+    parts = []
+    for column, neuron in enumerate(shown):
+        trace = result.i[:, column].numpy()
+        peak_step = int(np.argmax(trace))
+        parts.append(
+            f"neuron {neuron} peaked at {float(trace[peak_step]):.3g} at "
+            f"{_ms(float(result.times_ms[peak_step]))}, mean {float(trace.mean()):.3g}"
+        )
+    who = "neuron" if len(shown) == 1 else "neurons"
+    return (
+        f"Synaptic current of {who} {_and([str(n) for n in shown])} over {_ms(duration)}: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def raster(result: Result) -> str:
+    """The raster: how many spikes from how many neurons, the mean rate and the share of silent neurons."""
+    counts = shared_spike_counts(result)
+    total = int(counts.sum())
+    rate = total / (result.n_neurons * result.duration)
+    silent = float((counts == 0).mean())
+    return (
+        f"Raster of {_plural(result.n_neurons, 'neuron')} over {_ms(result.duration * 1000.0)}: "
+        f"{_plural(total, 'spike')}, a mean rate of {rate:.3g} Hz per neuron; "
+        f"{silent:.0%} of the neurons never spiked."
+    )
+
+
+def _histogram(values: np.ndarray, what: str, unit: str) -> str:
+    """Mean, standard deviation and range of one number per neuron."""
+    if values.size == 0:
+        return f"{what}: no neurons."
+    mean, spread = float(values.mean()), float(values.std())
+    low, high = float(values.min()), float(values.max())
+    return (
+        f"{what}: mean {mean:.3g}{unit}, standard deviation {spread:.3g}{unit}, "
+        f"from {low:.4g} to {high:.4g}{unit} across {_plural(values.size, 'neuron')}"
+    )
+
+
+def spike_counts(result: Result) -> str:
+    """The spike-count histogram: the mean (also as a rate) and the spread of spikes per neuron."""
+    counts = shared_spike_counts(result)
+    text = _histogram(counts, f"Histogram of spikes per neuron in {_ms(result.duration * 1000.0)}", "")
+    if counts.size == 0:
+        return text
+    mean_rate = float(counts.mean()) / result.duration
+    values, numbers = np.unique(counts, return_counts=True)
+    common = int(values[np.argmax(numbers)])
+    return (
+        f"{text}; the mean is a rate of {mean_rate:.3g} Hz, and the most common count is "
+        f"{_plural(common, 'spike')} ({_plural(int(numbers.max()), 'neuron')})."
+    )
+
+
+def _input_totals(result: Result) -> tuple[np.ndarray, str]:
+    """Input per neuron as the input histogram counts it: spikes for spike trains of one weight (bools, or
+    floats that are non-zero on at most half of the steps and always equal), else the summed input."""
+    x = result.input
+    if x.dtype == torch.bool:
+        return np.count_nonzero(x.numpy(), axis=0), "input spikes per neuron"
+    nonzero = x != 0
+    carrying = int(nonzero.sum())
+    if 0 < carrying <= nonzero.numel() // 2:
+        weights = x[nonzero]
+        if bool((weights == weights[0]).all()):
+            return np.count_nonzero(nonzero.numpy(), axis=0), "input spikes per neuron"
+    return x.sum(0, dtype=torch.float64).numpy(), "summed input per neuron (model units)"
+
+
+def input_counts(result: Result) -> str:
+    """The input histogram: the mean and spread of the input each neuron received."""
+    totals, what = _input_totals(result)
+    return _histogram(totals, f"Histogram of {what}", "") + "."
+
+
+def rate(result: Result, bin_width: float = 0.01) -> str:
+    """The population rate: its mean and its peak (Hz) and when the peak was, in bins of ``bin_width`` s."""
+    starts_ms, rates = analysis.population_rate(result, bin_width)
+    if rates.size == 0:
+        return "Population rate: no time steps."
+    peak = int(np.argmax(rates))
+    end = min(float(starts_ms[peak]) + bin_width * 1000.0, result.duration * 1000.0)
+    return (
+        f"Population rate in {bin_width * 1000:g} ms bins: mean {float(rates.mean()):.3g} Hz, "
+        f"peak {float(rates[peak]):.3g} Hz between {float(starts_ms[peak]):.4g} and {_ms(end)}."
+    )
+
+
+def fi(result: Result) -> str:
+    """The f-I curve: this neuron's rheobase and where this run lies (mean input and mean rate)."""
+    unit = analysis.rheobase(LIFParameters(), result.dt)
+    try:
+        own = analysis.rheobase(result.p, result.dt)
+    except ValueError:  # per-neuron parameters have no single curve, and the panel draws none
+        return "f-I curve: none for per-neuron parameters."
+    x = result.input
+    mean_input = (
+        float(np.count_nonzero(x.numpy())) / max(1, x.numel())
+        if x.dtype == torch.bool
+        else float(torch.mean(x, dtype=torch.float64))
+    )
+    mean_rate = float(shared_spike_counts(result).mean()) / result.duration
+    predicted = analysis.predicted_rate(mean_input, result.p, result.dt)
+    return (
+        f"f-I curve: firing rate against constant input in multiples of the default rheobase; this neuron "
+        f"starts to fire above {own / unit:.3g}. This run: mean input {mean_input / unit:.3g} and mean rate "
+        f"{mean_rate:.3g} Hz, where a constant input of that size gives {predicted:.3g} Hz."
+    )
+
+
+PANEL_DESCRIPTIONS: dict[str, Callable[..., str]] = {
+    "voltage": voltage,
+    "current": current,
+    "raster": raster,
+    "spike_counts": spike_counts,
+    "input_counts": input_counts,
+    "rate": rate,
+    "fi": fi,
+}
+"""How each panel of ``lifteach.plot.PANELS`` is put in words, by the same names."""
+
+
+def describe(
+    result: Result,
+    panels: Sequence[str] = ("voltage", "raster", "spike_counts"),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
+    """What a figure of ``panels`` (names of ``lifteach.plot.PANELS``) drawn from ``result`` shows, in words.
+
+    One line per panel, in the figure's order. ``options`` are the panels' options (``{"voltage":
+    {"neurons": 5}}``, as ``Explorer(panel_options=...)`` takes them); those that change what a panel shows
+    (``neurons``, ``bin_width``) change its description too, the others (colours, titles) are not read.
+    Raises ``ValueError`` for a panel name it does not know.
+    """
+    if not isinstance(result, Result):
+        raise TypeError(f"result must be the Result of lifteach.simulate(...), got {type(result).__name__}.")
+    if isinstance(panels, str):
+        panels = [panels]
+    unknown = [name for name in panels if name not in PANEL_DESCRIPTIONS]
+    if unknown:
+        raise ValueError(f"unknown panel(s) {unknown!r}; choose from {', '.join(PANEL_DESCRIPTIONS)}.")
+    lines = []
+    for name in panels:
+        words = PANEL_DESCRIPTIONS[name]
+        accepted = set(inspect.signature(words).parameters) - {"result"}
+        given = {key: value for key, value in (options or {}).get(name, {}).items() if key in accepted}
+        lines.append(words(result, **given))
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""The figure in words (lifteach.describe), the explorer's text alternative, and notebook figures with alt text.
+
+Every number a description states is checked against the result it describes: spike counts and mean rates
+against ``Result`` and ``lifteach.analysis``, spike times against the spikes themselves.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+from lifteach import analysis, figures, inputs, plot
+from lifteach.describe import PANEL_DESCRIPTIONS, describe
+from lifteach.explorer.parts import error_html
+from lifteach.lif import LIFParameters
+from lifteach.simulate import simulate
+
+
+def hand_made_run() -> object:
+    """Three neurons: 0 gets two strong kicks (two spikes), 1 one weak kick (no spike), 2 nothing."""
+    drive = torch.zeros(100, 3)
+    drive[10, 0] = drive[50, 0] = 1.5
+    drive[10, 1] = 0.8
+    return simulate(drive, LIFParameters(v_th=0.3), record_neurons=[0, 1, 2])
+
+
+def test_the_voltage_panel_says_who_spiked_when_and_the_peak_against_the_threshold() -> None:
+    result = hand_made_run()
+    times = [result.times_ms[np.flatnonzero(result.spikes[:, 0].numpy())]]
+    assert len(times[0]) == 2
+    words = describe(result, ["voltage"])
+    assert words.startswith(
+        "Membrane voltage of neurons 0, 1 and 2 over 100 ms against the threshold v_th = 0.3"
+    )
+    assert f"neuron 0 spiked 2 times, at {times[0][0]:.4g} and {times[0][1]:.4g} ms" in words
+    peak = float(result.v[:, 1].max())
+    assert 0 < peak < 0.3
+    assert f"neuron 1 did not spike: its voltage peaked at {peak:.3g}" in words
+    assert f"{peak / 0.3:.0%} of the threshold 0.3" in words
+    assert "neuron 2 did not spike: its voltage peaked at 0" in words
+
+
+def test_a_busy_neuron_is_summed_up_by_count_first_and_last_spike() -> None:
+    result = simulate(torch.full((200, 1), 1.0), LIFParameters(v_th=0.3))
+    steps = np.flatnonzero(result.spikes[:, 0].numpy())
+    assert len(steps) > 4
+    words = describe(result, ["voltage"])
+    assert (
+        f"neuron 0 spiked {len(steps)} times, first at {steps[0]:g} ms and last at {steps[-1]:g} ms" in words
+    )
+
+
+def test_raster_and_histogram_state_the_numbers_of_the_result() -> None:
+    drive = inputs.poisson_spikes(rate=40.0, steps=500, neurons=300, seed=1).float() * 0.5
+    result = simulate(drive, LIFParameters(v_th=0.3))
+    counts = analysis.spike_counts(result).numpy()
+    raster = describe(result, ["raster"])
+    assert f"{result.total_spikes:,} spikes" in raster
+    assert f"mean rate of {analysis.firing_rates(result).mean().item():.3g} Hz" in raster
+    assert f"{(counts == 0).mean():.0%} of the neurons never spiked" in raster
+    histogram = describe(result, ["spike_counts"])
+    assert f"mean {counts.mean():.3g}, standard deviation {counts.std():.3g}" in histogram
+    assert f"from {counts.min()} to {counts.max()} across 300 neurons" in histogram
+    assert f"a rate of {analysis.firing_rates(result).mean().item():.3g} Hz" in histogram
+
+
+def test_every_panel_has_a_description_and_options_change_it() -> None:
+    assert set(PANEL_DESCRIPTIONS) == set(plot.PANELS)
+    result = simulate(inputs.poisson_spikes(20.0, 300, 50, seed=0).float(), record_neurons=range(6))
+    lines = describe(result, list(PANEL_DESCRIPTIONS)).split("\n")
+    assert len(lines) == len(PANEL_DESCRIPTIONS) and all(lines)
+    five = describe(result, ["voltage"], {"voltage": {"neurons": 5, "colors": ["#000000"]}})
+    assert "neurons 0, 1, 2, 3 and 4" in five
+    rate = describe(result, ["rate"], {"rate": {"bin_width": 0.05}})
+    _starts, rates = analysis.population_rate(result, 0.05)
+    assert rate.startswith(
+        f"Population rate in 50 ms bins: mean {rates.mean():.3g} Hz, peak {rates.max():.3g} Hz"
+    )
+
+
+def test_describe_refuses_what_it_cannot_describe() -> None:
+    with pytest.raises(ValueError, match="unknown panel"):
+        describe(hand_made_run(), ["volts"])
+    with pytest.raises(TypeError, match="Result"):
+        describe("a result", ["voltage"])  # type: ignore[arg-type]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+
+    def luminance(color: str) -> float:
+        channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_error_message_text_meets_aa_contrast() -> None:
+    # axe checks the app page's notice and summary; the error message appears only after a refused change.
+    color = re.search(r"color:(#[0-9a-fA-F]{6})", error_html("x")).group(1)  # type: ignore[union-attr]
+    assert contrast(color, "#ffffff") >= 4.5
+
+
+def test_a_notebook_figure_is_shown_with_its_description_as_alt_text() -> None:
+    result = hand_made_run()
+    figure = Figure()
+    plot.voltage(figure.subplots(), result)
+    words = describe(result, ["voltage"])
+    shown = figures.DescribedFigure(figure, words)
+    bundle = shown._repr_mimebundle_()
+    assert bundle["text/plain"] == words
+    page = bundle["text/html"]
+    assert f'alt="{html.escape(words, quote=True)}"' in page
+    assert "<summary style='cursor:pointer'>Describe the figure</summary>" in page
+    assert shown.png.startswith(b"\x89PNG") and "data:image/png;base64," in page
+    with pytest.raises(ValueError, match="in words"):
+        figures.DescribedFigure(figure, " ")
+
+
+def test_show_displays_once_and_closes_the_pyplot_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown: list[object] = []
+    monkeypatch.setattr("IPython.display.display", lambda *objects, **_: shown.extend(objects))
+    figure, ax = plt.subplots()
+    plot.raster(ax, hand_made_run())
+    figures.show(figure, "A raster.")
+    assert len(shown) == 1 and isinstance(shown[0], figures.DescribedFigure)
+    assert not plt.fignum_exists(figure.number), "the inline backend would show it a second time"
