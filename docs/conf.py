@@ -54,11 +54,17 @@ extensions = [
 
 # Only these files are pages. The tutorials' .md twins are not read: the .ipynb holds the same cells plus
 # the outputs that nbval checks.
-include_patterns = ["docs/*.md", "docs/api/*.md", "notebooks/[0-9]*.ipynb"]
+include_patterns = ["docs/*.md", "docs/api/*.md", "notebooks/[0-9]*.ipynb", "deploy/*/README.md"]
 # Prune every other top-level folder (.venv alone holds tens of thousands of files) and the build output.
 exclude_patterns = [
     "docs/_build",
-    *sorted(path.name for path in ROOT.iterdir() if path.is_dir() and path.name not in {"docs", "notebooks"}),
+    *sorted(
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir() and path.name not in {"docs", "notebooks", "deploy"}
+    ),
+    # deploy/: only the READMEs that docs/classroom.md links (its npm packages are not pages).
+    "deploy/*/node_modules",
 ]
 
 # The stored outputs are the ones nbval proves; the site never runs a notebook.
