@@ -6,6 +6,7 @@ from typing import Any
 
 from browser.appserver import RunningApp
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, simulation_arguments, summary_text
 from lifteach.simulate import simulate
@@ -134,3 +135,19 @@ def wait_for_first_canvas_picture(page: Page, canvas: Locator) -> None:
         timeout=TIMEOUT_MS,
     )
     page.wait_for_timeout(500)  # the first picture lands in a frame
+
+
+def run_all_cells(page: Page) -> None:
+    """Run All Cells, as a learner does: again if no cell started (JupyterLab, its kernel shown idle just after
+    opening, was seen to drop the first request: every prompt stayed ``[ ]``)."""
+    started = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                       .some(prompt => /\\[(\\*|\\d+)\\]/.test(prompt.textContent))"""
+    for attempt in range(3):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(started, timeout=60_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise

@@ -17,6 +17,7 @@ from browser.apppage import (
     TIMEOUT_MS,
     canvas_ink,
     picture,
+    run_all_cells,
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
@@ -60,11 +61,6 @@ def notebook_7s_own(error: str) -> bool:
     """An error Notebook 7.6.5's own code raises, whatever the notebook holds."""
     message, _, stack = error.partition("\n")
     return message in NOTEBOOK_7S_OWN_ERRORS and "/static/notebook/notebook_core." in stack
-
-
-def run_all_cells(page: Page) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
 
 def move_threshold(page: Page, explorer: Locator, figure: Locator) -> None:

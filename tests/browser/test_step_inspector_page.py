@@ -13,7 +13,15 @@ from typing import Any
 
 import nbformat
 import pytest
-from browser.apppage import CHANGE_TIMEOUT_MS, TIMEOUT_MS, assert_no_errors, control, open_app, page_values
+from browser.apppage import (
+    CHANGE_TIMEOUT_MS,
+    TIMEOUT_MS,
+    assert_no_errors,
+    control,
+    open_app,
+    page_values,
+    run_all_cells,
+)
 from browser.appserver import RunningApp, jupyter_command, running
 from browser.test_jupyterlab_and_notebook import notebook_7s_own
 from playwright.sync_api import Page, expect
@@ -147,8 +155,7 @@ def test_the_inspector_in_jupyterlab_and_notebook_7(page: Page, jupyter: Running
     expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
         1, timeout=TIMEOUT_MS
     )
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    run_all_cells(page)
 
     result = recorded_run(NOTEBOOK_VALUES)
     start = first_spike(result)
