@@ -33,7 +33,7 @@ def axes() -> Axes:
 @pytest.fixture(scope="module")
 def seed_states() -> tuple[torch.Tensor, torch.Tensor]:
     _, states = LIF(record_states=True)(inputs.pulses([0.100, 0.120], steps=1000))
-    return states.v[:, 0], states.i[:, 0]
+    return states.v[:, 0].detach(), states.i[:, 0].detach()  # the states carry a graph, as in Norse
 
 
 @pytest.fixture(scope="module")
