@@ -151,3 +151,17 @@ def run_all_cells(page: Page) -> None:
         except PlaywrightTimeoutError:
             if attempt == 2:
                 raise
+
+
+def open_notebook_and_run_all(page: Page, url: str) -> list[str]:
+    """Open a notebook in JupyterLab or Notebook 7, wait for its kernel, Run All; returns the list that collects
+    the page's JavaScript errors (with their stacks)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{error}\n{error.stack}"))
+    page.goto(url, timeout=TIMEOUT_MS)
+    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    run_all_cells(page)
+    return errors

@@ -16,8 +16,8 @@ from browser.apppage import (
     CHANGE_TIMEOUT_MS,
     TIMEOUT_MS,
     canvas_ink,
+    open_notebook_and_run_all,
     picture,
-    run_all_cells,
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
@@ -87,14 +87,7 @@ def move_threshold(page: Page, explorer: Locator, figure: Locator) -> None:
 def test_the_explorer_as_image_and_on_the_canvas_in_jupyterlab_and_notebook_7(
     page: Page, jupyter: RunningApp, front_end: str
 ) -> None:
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"{error}\n{error.stack}"))
-    page.goto(jupyter.url + front_end, timeout=TIMEOUT_MS)
-    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
-        1, timeout=TIMEOUT_MS
-    )
-    run_all_cells(page)
+    errors = open_notebook_and_run_all(page, jupyter.url + front_end)
 
     explorers = page.locator(".jp-OutputArea-output .widget-vbox:has(.lifteach-figure)")
     expect(explorers).to_have_count(2, timeout=TIMEOUT_MS)

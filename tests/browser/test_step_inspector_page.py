@@ -19,8 +19,8 @@ from browser.apppage import (
     assert_no_errors,
     control,
     open_app,
+    open_notebook_and_run_all,
     page_values,
-    run_all_cells,
 )
 from browser.appserver import RunningApp, jupyter_command, running
 from browser.test_jupyterlab_and_notebook import notebook_7s_own
@@ -148,14 +148,7 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 
 @pytest.mark.parametrize("front_end", ["lab/tree/inspector_lab.ipynb", "notebooks/inspector_notebook.ipynb"])
 def test_the_inspector_in_jupyterlab_and_notebook_7(page: Page, jupyter: RunningApp, front_end: str) -> None:
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"{error}\n{error.stack}"))
-    page.goto(jupyter.url + front_end, timeout=TIMEOUT_MS)
-    expect(page.locator(".jp-Notebook")).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
-        1, timeout=TIMEOUT_MS
-    )
-    run_all_cells(page)
+    errors = open_notebook_and_run_all(page, jupyter.url + front_end)
 
     result = recorded_run(NOTEBOOK_VALUES)
     start = first_spike(result)
