@@ -28,6 +28,7 @@ __all__ = [
     "interspike_intervals",
     "population_rate",
     "predicted_rate",
+    "rate_ceiling",
     "rheobase",
     "spike_counts",
     "spike_density",
@@ -126,12 +127,26 @@ def predicted_rate(
     ``v_reset`` towards ``V = v_leak + x / (dt * tau_syn_inv)`` as ``V + (v_reset - V) (1 - dt*tau_mem_inv)^n``;
     the neuron spikes at the first step n where that exceeds ``v_th``. An absolute refractory period of
     ``refractory`` seconds (rounded to whole steps, as ``simulate`` does) holds the voltage at ``v_reset`` for
-    that many steps first, so the rate is ``1 / ((n + refractory_steps) dt)``, at most ``1 / refractory``.
-    0 at or below the rheobase.
+    that many steps first, so the rate is ``1 / ((n + refractory_steps) dt)``: at most ``rate_ceiling(dt,
+    refractory)``, which strong inputs reach (n = 1). 0 at or below the rheobase.
     """
     x = _checks.finite_number("x", x)
     dt = _scalar_parameters(p, dt)
     return _predicted_rate(x, p, dt, _refractory_steps(refractory, dt))
+
+
+def rate_ceiling(dt: float = 1e-3, refractory: float = 0.0) -> float:
+    """The highest steady firing rate in Hz any constant input can give: ``1 / (refractory + dt)``.
+
+    A spike takes at least one step of ``dt`` seconds and the refractory period (``refractory`` seconds,
+    rounded to whole steps as ``simulate`` does) holds the voltage after it, so no neuron fires more often
+    than once every ``refractory_steps + 1`` steps, whatever its parameters: 333 Hz for 2 ms at dt = 1 ms,
+    476 Hz at dt = 0.1 ms (a finer step shortens the one step a spike takes). Without a refractory period
+    the ceiling is one spike per step (``1 / dt``), an artefact of the time step rather than of the neuron.
+    ``predicted_rate`` reaches it once the input is strong enough to cross the threshold in one step.
+    """
+    dt = _checks.time_step(dt)
+    return 1.0 / ((_refractory_steps(refractory, dt) + 1) * dt)
 
 
 def _scalar_parameters(p: LIFParameters, dt: float) -> float:
@@ -348,12 +363,15 @@ def fi_curve_points(
     max_input: float,
     points: int = 21,
     line_points: int = 400,
+    refractory: float = 0.0,
 ) -> FICurvePoints:
     """The f-I curve of one neuron from 0 to ``max_input`` (in multiples of ``unit``, an input per step).
 
     The closed form (``predicted_rate``) at ``line_points`` inputs and the simulation (``fi_curve``, 1 s) at
-    ``points`` inputs, equally spaced. Remembered for the last 64 sets of arguments: a figure that follows a
-    slider asks again for the curve of the same neuron many times. Needs one value per parameter.
+    ``points`` inputs, equally spaced, with an absolute refractory period of ``refractory`` seconds (rounded
+    to whole steps of ``dt``; 0: none), under which the curve flattens towards ``rate_ceiling``. Remembered
+    for the last 64 sets of arguments: a figure that follows a slider asks again for the curve of the same
+    neuron many times. Needs one value per parameter.
     """
     numbers = []
     for name in _FI_PARAMETERS:
@@ -368,6 +386,7 @@ def fi_curve_points(
         _checks.positive_number("max_input", max_input, "units"),
         _checks.whole_number("points", points, minimum=2),
         _checks.whole_number("line_points", line_points, minimum=2),
+        _refractory_steps(refractory, dt),
     )
 
 
@@ -379,16 +398,18 @@ def _fi_curve_points(
     max_input: float,
     points: int,
     line_points: int,
+    refractory_steps: int,
 ) -> FICurvePoints:
-    # Only floats as arguments: they hash by value (a tensor would hash by identity) and cannot change.
+    # Only floats and whole numbers as arguments: they hash by value (a tensor would hash by identity) and cannot change.
     tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset = numbers
     p = LIFParameters(
         tau_syn_inv=tau_syn_inv, tau_mem_inv=tau_mem_inv, v_leak=v_leak, v_th=v_th, v_reset=v_reset
     )
     line_inputs = np.linspace(0.0, max_input, line_points)
-    predicted = np.array([predicted_rate(float(x) * unit, p, dt) for x in line_inputs])
+    refractory = refractory_steps * dt
+    predicted = np.array([predicted_rate(float(x) * unit, p, dt, refractory) for x in line_inputs])
     sampled = np.linspace(0.0, max_input, points)
-    _, simulated, _ = fi_curve(torch.from_numpy(sampled * unit), p, dt, duration=1.0)
+    _, simulated, _ = fi_curve(torch.from_numpy(sampled * unit), p, dt, duration=1.0, refractory=refractory)
     for array in (line_inputs, predicted, sampled, simulated):
         array.flags.writeable = False  # shared by every caller with these arguments
     return FICurvePoints(line_inputs, predicted, sampled, simulated)

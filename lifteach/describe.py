@@ -205,7 +205,8 @@ def rate(result: Result, bin_width: float = 0.01) -> str:
 
 
 def fi(result: Result) -> str:
-    """The f-I curve: this neuron's rheobase and where this run lies (mean input and mean rate)."""
+    """The f-I curve: this neuron's rheobase, the rate ceiling of a refractory period, and where this run lies
+    (mean input and mean rate)."""
     unit = analysis.rheobase(LIFParameters(), result.dt)
     try:
         own = analysis.rheobase(result.p, result.dt)
@@ -218,11 +219,17 @@ def fi(result: Result) -> str:
         else float(torch.mean(x, dtype=torch.float64))
     )
     mean_rate = float(shared_spike_counts(result).mean()) / result.duration
-    predicted = analysis.predicted_rate(mean_input, result.p, result.dt)
+    predicted = analysis.predicted_rate(mean_input, result.p, result.dt, result.refractory)
+    ceiling = (
+        f" With a refractory period of {_ms(result.refractory * 1000.0)} the curve flattens towards a ceiling "
+        f"of {analysis.rate_ceiling(result.dt, result.refractory):.3g} Hz (dashed line), which no input exceeds."
+        if result.refractory > 0
+        else ""
+    )
     return (
         f"f-I curve: firing rate against constant input in multiples of the default rheobase; this neuron "
-        f"starts to fire above {own / unit:.3g}. This run: mean input {mean_input / unit:.3g} and mean rate "
-        f"{mean_rate:.3g} Hz, where a constant input of that size gives {predicted:.3g} Hz."
+        f"starts to fire above {own / unit:.3g}.{ceiling} This run: mean input {mean_input / unit:.3g} and mean "
+        f"rate {mean_rate:.3g} Hz, where a constant input of that size gives {predicted:.3g} Hz."
     )
 
 

@@ -6,6 +6,7 @@ A voltage panel shows a handful of neurons, so by default only the first few neu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -168,7 +169,8 @@ def simulate(
         state: state to continue from (default: at rest), e.g. the ``final_state`` of a previous ``Result``.
         memory_budget: largest number of bytes the spikes and traces may take; a larger run is refused.
         refractory: absolute refractory period in seconds (2e-3 is 2 ms; 0.0, the default, is none), rounded
-            to whole steps of ``dt``: after a spike the voltage is held and no spike is possible for that long,
+            to the nearest whole number of steps of ``dt``, halves up (``Result.refractory`` says what was
+            used): after a spike the voltage is held and no spike is possible for that long,
             exactly as stepping ``LIFRefracCell`` with ``rho_reset = refractory / dt`` steps.
         input_weight: the current jump per unit of ``input``: with a bool spike train, the jump each input
             spike gives (same units as the input current; the rheobase is 0.2 with the defaults). The run
@@ -244,13 +246,20 @@ def simulate(
 
 
 def _refractory_steps(refractory: object, dt: float) -> int:
-    """The refractory period (s) as a whole number of steps of ``dt`` (s)."""
+    """The refractory period (s) as a whole number of steps of ``dt`` (s): the nearest, halves rounded up.
+
+    The one rule for every caller (``simulate``, the closed forms, the explorer): 2 ms is 2 steps at 1 ms, 20
+    at 0.1 ms; 2.5 ms at dt = 1 ms is 3 steps (3 ms), as a tie always goes up (Python's ``round`` would send
+    2.5 to 2 and 3.5 to 4). A period that is a whole number of steps within floating rounding (0.3 ms at
+    0.1 ms is 2.9999999999999996 steps) counts as that number.
+    """
     seconds = _checks.finite_number("refractory", refractory)
     if seconds < 0:
         raise ValueError(
             f"refractory must be at least 0 s (it is in seconds: 2 ms is refractory=2e-3), got {seconds!r}."
         )
-    steps = round(seconds / dt)
+    ratio = seconds / dt
+    steps = math.floor(ratio + 0.5 + 1e-9 * max(1.0, ratio))
     if steps > 2**24:  # a float32 count of steps is exact up to 2**24
         raise ValueError(f"refractory must be at most {2**24 * dt:g} s, got {seconds!r} s.")
     return steps

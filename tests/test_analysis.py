@@ -298,3 +298,53 @@ def test_a_negative_refractory_period_is_refused() -> None:
         predicted_rate(0.4, refractory=-1e-3)
     with pytest.raises(ValueError, match="refractory"):
         simulate(torch.zeros(10, 1), refractory=-1e-3)
+
+
+def test_a_refractory_period_is_counted_in_the_nearest_whole_steps_halves_up() -> None:
+    # Whole steps at every dt the explorer offers; a tie goes up (not to the even number as round() would).
+    for dt, refractory, steps in [
+        (1e-3, 2e-3, 2),
+        (1e-4, 2e-3, 20),
+        (1e-4, 3e-4, 3),  # 2.9999999999999996 steps in floats
+        (1e-3, 2.5e-3, 3),
+        (1e-3, 3.5e-3, 4),
+        (1e-4, 1.5e-4, 2),  # 1.4999999999999998 steps in floats, a tie on paper
+        (1e-3, 0.4e-3, 0),
+    ]:
+        assert simulate(torch.zeros(3, 1), dt=dt, refractory=refractory).refractory == pytest.approx(
+            steps * dt
+        )
+
+
+def test_the_rate_ceiling_is_one_spike_per_refractory_period_plus_one_step() -> None:
+    assert analysis.rate_ceiling(1e-3, 2e-3) == pytest.approx(1000 / 3)
+    assert analysis.rate_ceiling(1e-4, 2e-3) == pytest.approx(1 / 2.1e-3)
+    assert analysis.rate_ceiling(1e-3) == pytest.approx(1000.0)  # without one: a spike every step
+    # The closed form climbs to it and never past it; an input that crosses the threshold in one step reaches it.
+    inputs = np.linspace(0.21, 40.0, 300)
+    rates = [predicted_rate(float(x), refractory=5e-3) for x in inputs]
+    ceiling = analysis.rate_ceiling(1e-3, 5e-3)
+    assert np.all(np.diff(rates) >= 0) and max(rates) <= ceiling
+    assert predicted_rate(40.0, refractory=5e-3) == pytest.approx(ceiling)
+    # And so does a simulation: a strong input fires at the ceiling, whatever the neuron.
+    for p in (LIFParameters(), LIFParameters(v_th=0.3, tau_mem_inv=50.0)):
+        run = simulate(constant_current(50.0, steps=1200), p, record=(), refractory=5e-3)
+        assert interspike_intervals(run)[-5:] == pytest.approx(np.full(5, 1 / ceiling))
+    with pytest.raises(ValueError, match="refractory must be at least 0 s"):
+        analysis.rate_ceiling(1e-3, -1.0)
+    with pytest.raises(ValueError, match="dt"):
+        analysis.rate_ceiling(0.0)
+
+
+def test_fi_curve_points_with_a_refractory_period_are_its_closed_form_and_simulation() -> None:
+    unit = rheobase()
+    curve = analysis.fi_curve_points(unit=unit, max_input=12.0, points=7, line_points=25, refractory=3e-3)
+    assert curve.predicted_hz.tolist() == [
+        predicted_rate(float(x) * unit, refractory=3e-3) for x in curve.line_inputs
+    ]
+    _, simulated, _ = fi_curve(torch.from_numpy(curve.sampled_inputs * unit), refractory=3e-3)
+    np.testing.assert_array_equal(curve.simulated_hz, simulated)
+    ceiling = analysis.rate_ceiling(1e-3, 3e-3)
+    assert curve.predicted_hz.max() == pytest.approx(ceiling) and curve.simulated_hz.max() <= ceiling
+    free = analysis.fi_curve_points(unit=unit, max_input=12.0, points=7, line_points=25)
+    assert np.all(curve.predicted_hz <= free.predicted_hz) and free.predicted_hz.max() > ceiling

@@ -231,6 +231,8 @@ def test_query_values_are_read_as_each_controls_kind() -> None:
     assert app.query_values("?input_kind=step&dt=1", CONTROLS)[0] == {"input_kind": "step", "dt": 1.0}
     # Spike input has its own weight; scale (the current) stays in the address too.
     assert app.query_values("weight=2.5&scale=3", CONTROLS) == ({"weight": 2.5, "scale": 3.0}, [])
+    # The refractory period, in ms as on its slider.
+    assert app.query_values("?refractory=2", CONTROLS) == ({"refractory": 2.0}, [])
 
 
 @pytest.mark.parametrize(
@@ -245,6 +247,8 @@ def test_query_values_are_read_as_each_controls_kind() -> None:
         ("input_kind=square", "input_kind='square' is not one of: spikes (Bernoulli spikes)"),
         ("dt=0.3", "dt='0.3' is not one of"),
         ("tau=3", "'tau' is not a setting of this app"),
+        ("refractory=25", "refractory='25' lies outside the range 0 to 20"),
+        ("refractory=-1", "refractory='-1' lies outside the range 0 to 20"),
         ("v_th=0.5&v_th=x", "v_th='x' is not a number"),
     ],
 )

@@ -136,3 +136,14 @@ def test_show_displays_once_and_closes_the_pyplot_figure(monkeypatch: pytest.Mon
     figures.show(figure, "A raster.")
     assert len(shown) == 1 and isinstance(shown[0], figures.DescribedFigure)
     assert not plt.fignum_exists(figure.number), "the inline backend would show it a second time"
+
+
+def test_the_f_i_words_name_the_ceiling_of_a_refractory_period_only_when_there_is_one() -> None:
+    x = inputs.constant_current(1.0, 500, 2)
+    held = simulate(x, refractory=2e-3)
+    words = describe(held, ["fi"])
+    ceiling = analysis.rate_ceiling(1e-3, 2e-3)
+    assert "refractory period of 2 ms" in words and f"ceiling of {ceiling:.3g} Hz" in words
+    predicted = analysis.predicted_rate(float(x.mean()), held.p, held.dt, 2e-3)
+    assert f"gives {predicted:.3g} Hz" in words
+    assert "ceiling" not in describe(simulate(x), ["fi"])

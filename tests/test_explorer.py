@@ -525,3 +525,45 @@ def test_500_updates_leak_no_figures_artists_or_memory() -> None:
     assert [len(ax.get_children()) for ax in app.figure.axes] == artists
     assert _rss_mb() - memory < 25, "memory grew over 500 updates"
     app.close()
+
+
+# --- the refractory period -------------------------------------------------------------------------------
+
+
+def test_the_refractory_control_is_in_ms_off_by_default_and_whole_steps_at_every_dt() -> None:
+    spec = CONTROLS["refractory"]
+    assert spec.label == "refractory (ms)" and spec.default == 0.0
+    assert (spec.low, spec.high, spec.step) == (0.0, 20.0, 1.0)
+    assert "refractory" in DEFAULT_CONTROLS
+    assert simulation_arguments({})["refractory"] == 0.0
+    # Every slider position is a whole number of steps at every dt offered: the same time at each.
+    assert CONTROLS["dt"].options is not None
+    for dt in CONTROLS["dt"].options:
+        for ms in (1.0, 2.0, 7.0, 20.0):
+            arguments = simulation_arguments({"refractory": ms, "dt": dt, "n_neurons": 2, "duration": 20})
+            assert simulate(**arguments).refractory == pytest.approx(ms / 1000)
+    # A value between steps (from code) is rounded to the nearest step, halves up, and the result says so.
+    between = simulation_arguments({"refractory": 2.5, "n_neurons": 2, "duration": 20})
+    assert simulate(**between).refractory == pytest.approx(3e-3)
+    with pytest.raises(ValueError, match=r"refractory must be a time of at least 0 ms.*-1"):
+        simulation_arguments({"refractory": -1.0})
+    with pytest.raises(ValueError, match=r"refractory=25 is outside the control's range 0 to 20"):
+        Explorer(refractory=25)
+
+
+def test_the_explorer_with_a_refractory_period_gives_the_spikes_of_simulate() -> None:
+    app = Explorer(n_neurons=50, duration=300, weight=2.0, rate=200.0, refractory=5)
+    try:
+        assert app.result is not None and app.result.refractory == pytest.approx(5e-3)
+        x = simulation_arguments(app.values)["input"]
+        expected = simulate(x, LIFParameters(v_th=0.3), input_weight=2.0, refractory=5e-3, record=())
+        assert torch.equal(app.result.spikes, expected.spikes)
+        assert not torch.equal(expected.spikes, simulate(x, LIFParameters(v_th=0.3), input_weight=2.0).spikes)
+        # Changing the refractory period is a change of the neuron: the input is kept.
+        first = app.result
+        app.set(refractory=1)
+        assert app.result is not first and app.result.input is first.input
+        assert torch.equal(app.result.spikes, simulate(**simulation_arguments(app.values)).spikes)
+        assert input_settings({"refractory": 3.0}) == input_settings({})
+    finally:
+        app.close()

@@ -260,3 +260,24 @@ def test_per_neuron_parameters_get_a_note_instead_of_an_f_i_curve() -> None:
     voltage = plot.voltage(axes(), result)
     assert "per-neuron" in voltage.threshold_label.get_text()
     draw(voltage)
+
+
+def test_the_f_i_panel_draws_and_names_the_ceiling_of_a_refractory_period() -> None:
+    result = simulate(constant_current(3.0, 300, 1), LIFParameters(v_th=0.5), refractory=4e-3)
+    panel = plot.fi_curve(axes(), result, max_input=30.0)
+    ceiling = analysis.rate_ceiling(result.dt, 4e-3)
+    assert panel.ceiling_line.get_ydata()[0] == pytest.approx(ceiling)
+    assert f"{ceiling:.3g} Hz" in panel.ceiling_text.get_text() and "4 ms" in panel.ceiling_text.get_text()
+    # The curve is the refractory one: it flattens onto the ceiling and stays under it.
+    unit = analysis.rheobase(LIFParameters(), 1e-3)
+    fine, predicted = (np.asarray(a) for a in panel.prediction.get_data())
+    for x, rate in list(zip(fine, predicted, strict=True))[::37]:
+        assert rate == analysis.predicted_rate(float(x) * unit, result.p, refractory=4e-3)
+    assert predicted.max() == pytest.approx(ceiling)
+    assert panel.ax.get_ylim()[1] > ceiling
+    draw(panel)
+    # A run without a refractory period has no ceiling drawn, and the panel follows the change.
+    panel.update(simulate(constant_current(3.0, 300, 1), LIFParameters(v_th=0.5)))
+    assert np.isnan(panel.ceiling_line.get_ydata()[0]) and panel.ceiling_text.get_text() == ""
+    assert predicted.max() < np.asarray(panel.prediction.get_ydata()).max()
+    draw(panel)

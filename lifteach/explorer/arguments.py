@@ -45,6 +45,7 @@ class SimulateArguments(TypedDict):
     record: tuple[str, ...]
     record_neurons: list[int] | None
     input_weight: float | None
+    refractory: float
 
 
 def _whole(name: str, value: object, minimum: int) -> int:
@@ -58,7 +59,7 @@ def _whole(name: str, value: object, minimum: int) -> int:
 def input_settings(values: Mapping[str, object] | None = None) -> tuple[object, ...]:
     """The control values the input depends on (with defaults filled in): equal settings, equal input.
 
-    Changing only the neuron's parameters (``v_th``, ``tau_mem``, ``tau_syn``) keeps these, so the input
+    Changing only the neuron's parameters (``v_th``, ``tau_mem``, ``tau_syn``, ``refractory``) keeps these, so the input
     of the previous run can be passed again to ``simulation_arguments(..., input=...)``.
     """
     merged = defaults(values)
@@ -97,14 +98,17 @@ def simulation_arguments(
             run) and the mean of a noisy one (``noise`` its standard deviation per step). Bernoulli spikes
             ignore ``scale``: each input spike makes the synaptic current jump by ``weight`` (model units,
             those of ``v_th``), whatever dt, so their mean drive is ``weight * rate * dt`` per step: a spike's
-            effect does not depend on the time step, a current's per-step input does.
+            effect does not depend on the time step, a current's per-step input does. ``refractory`` (ms)
+            is the absolute refractory period after each spike; the core counts it in whole steps of dt
+            (the nearest number, halves up), so the slider's whole milliseconds mean the same time at every
+            dt offered (0.1, 0.2, 0.5 and 1 ms all divide 1 ms) and ``Result.refractory`` says the time used.
         record: traces to keep (``"v"``, ``"i"``).
         traced_neurons: how many neurons' traces to keep (the first ones).
         input: the input these values make, if already at hand (from a call whose ``input_settings`` were
             the same): it is used instead of making it again. Inputs are only read, never changed.
 
     Returns:
-        ``{"input", "p", "dt", "record", "record_neurons"}``: call ``simulate(**arguments)``. The same values
+        ``{"input", "p", "dt", "record", "record_neurons", "input_weight", "refractory"}``: call ``simulate(**arguments)``. The same values
         (seed included) give the same input; torch's global random state is never used.
 
     Raises:
@@ -142,6 +146,9 @@ def simulation_arguments(
         tau_mem_inv=1000.0 / taus["tau_mem"],
         v_th=finite_number("v_th", merged["v_th"]),
     )
+    refractory_ms = finite_number("refractory", merged["refractory"])
+    if refractory_ms < 0:
+        raise ValueError(f"refractory must be a time of at least 0 ms (0: none), got {refractory_ms!r} ms.")
     unit = rheobase(LIFParameters(), dt)
     scale = finite_number("scale", merged["scale"])
     amplitude = scale * unit
@@ -176,13 +183,14 @@ def simulation_arguments(
         record=record if traced else (),
         record_neurons=list(range(traced)) if traced else None,
         input_weight=finite_number("weight", merged["weight"]) if kind == "spikes" else None,
+        refractory=refractory_ms / 1000.0,
     )
 
 
 class Simulation:
     """Runs what the explorer shows for control values, keeping the last input for the next run.
 
-    A change of the neuron alone (``v_th``, ``tau_mem``, ``tau_syn``) keeps ``input_settings`` and so the
+    A change of the neuron alone (``v_th``, ``tau_mem``, ``tau_syn``, ``refractory``) keeps ``input_settings`` and so the
     input: at 100,000 neurons making it costs more than simulating them. One input is kept, no more.
 
     Attributes:

@@ -191,6 +191,18 @@ CONTROLS: dict[str, ControlSpec] = _specs(
     ControlSpec("v_th", "threshold v_th", 0.3, "float", 0.05, 3.0, 0.01, help="spike when v goes above it"),
     ControlSpec("tau_mem", "τ_mem (ms)", 10.0, "float", 0.5, 100.0, 0.5, help="membrane time constant"),
     ControlSpec("tau_syn", "τ_syn (ms)", 5.0, "float", 0.5, 100.0, 0.5, help="synaptic time constant"),
+    ControlSpec(
+        "refractory",
+        "refractory (ms)",
+        0.0,
+        "float",
+        0.0,
+        20.0,
+        1.0,
+        help="absolute refractory period after each spike: the voltage is held at v_reset and no spike is "
+        "possible. Counted in whole time steps: every slider position (whole ms) is a whole number of steps "
+        "at each dt offered; another value is rounded to the nearest step, halves up",
+    ),
     ControlSpec("n_neurons", "neurons", 1000, "log", 1, 100_000, 0.01, help="population size"),
     ControlSpec("duration", "duration (ms)", 1000, "int", 10, 1000, 10, help="simulated time"),
     ControlSpec("seed", "seed", 0, "int", 0, 999_999, 1, help="random seed of the input"),
@@ -214,6 +226,7 @@ DEFAULT_CONTROLS = (
     "v_th",
     "tau_mem",
     "tau_syn",
+    "refractory",
     "n_neurons",
     "duration",
     "seed",

@@ -73,6 +73,14 @@ class FICurvePanel(Panel):
             0.0, 0.03, "", transform=blended_transform_factory(ax.transData, ax.transAxes),
             ha="left", va="bottom", fontsize=8, color=OKABE_ITO["green"], zorder=4,
         )  # fmt: skip
+        # The saturation a refractory period causes: the highest rate any input can give, drawn and named.
+        self.ceiling_line: Line2D = ax.axhline(
+            math.nan, color=OKABE_ITO["purple"], linestyle="--", linewidth=1.2, zorder=1
+        )
+        self.ceiling_text: Text = ax.text(
+            0.99, math.nan, "", transform=blended_transform_factory(ax.transAxes, ax.transData),
+            ha="right", va="bottom", fontsize=8, color=OKABE_ITO["purple"], zorder=4,
+        )  # fmt: skip
         (self.ghost,) = ax.plot([], [], color=GHOST_COLOR, alpha=GHOST_ALPHA, linewidth=1.3, visible=False)
         (self.ghost_run,) = ax.plot(
             [], [], linestyle="none", marker="D", markersize=7, color=GHOST_COLOR, alpha=GHOST_ALPHA,
@@ -88,7 +96,15 @@ class FICurvePanel(Panel):
 
     @property
     def artists(self) -> list[Artist]:
-        return [self.prediction, self.simulated, self.this_run, self.rheobase_line, self.rheobase_text]
+        return [
+            self.prediction,
+            self.simulated,
+            self.this_run,
+            self.rheobase_line,
+            self.rheobase_text,
+            self.ceiling_line,
+            self.ceiling_text,
+        ]
 
     @staticmethod
     def _neuron(result: Result) -> LIFParameters | None:
@@ -116,7 +132,14 @@ class FICurvePanel(Panel):
         neuron = self._neuron(result)
         if neuron is None:
             return None
-        return analysis.fi_curve_points(neuron, result.dt, unit=self.unit, max_input=span, points=self.points)
+        return analysis.fi_curve_points(
+            neuron,
+            result.dt,
+            unit=self.unit,
+            max_input=span,
+            points=self.points,
+            refractory=result.refractory,
+        )
 
     def _run_point(self, result: Result) -> tuple[float, float]:
         """Mean input per step (units) and mean firing rate (Hz) of a run."""
@@ -156,6 +179,17 @@ class FICurvePanel(Panel):
             self.rheobase_line.set_xdata([threshold, threshold])
             self.rheobase_text.set_x(threshold)
             self.rheobase_text.set_text(f" rheobase {threshold:.3g}")
+        if result.refractory > 0:
+            ceiling = analysis.rate_ceiling(result.dt, result.refractory)
+            self.ceiling_line.set_ydata([ceiling, ceiling])
+            self.ceiling_text.set_y(ceiling)
+            self.ceiling_text.set_text(
+                f"ceiling {ceiling:.3g} Hz = 1 / (refractory {result.refractory * 1000:.3g} ms + dt)"
+            )
+            high = max(high, ceiling)
+        else:
+            self.ceiling_line.set_ydata([math.nan, math.nan])
+            self.ceiling_text.set_text("")
         self._note(self.note, "" if neuron is not None else "no f-I curve for per-neuron parameters")
         set_xlim(self.ax, 0.0, span)
         set_ylim(self.ax, 0.0, nice_ceiling(high * 1.1, COARSE_STEPS) if high > 0 else 1.0)
@@ -180,6 +214,8 @@ def fi_curve(
     rheobase of the default neuron at the result's dt, 0.2 per step at 1 ms; default ``max_input``: four
     times this neuron's rheobase, or more to include this run). A dotted line marks this neuron's own
     rheobase, and a diamond the current run: its mean input against its mean rate, which lies on the curve
-    for a constant input and off it for noisy or spiking input. Needs one value per parameter.
+    for a constant input and off it for noisy or spiking input. With a refractory period
+    (``simulate(..., refractory=...)``) the curve flattens towards the highest rate any input can give,
+    ``analysis.rate_ceiling``: a dashed line marks and names it. Needs one value per parameter.
     """
     return FICurvePanel(ax, result, max_input, unit, points, title)
