@@ -267,7 +267,10 @@ def test_the_f_i_panel_draws_and_names_the_ceiling_of_a_refractory_period() -> N
     panel = plot.fi_curve(axes(), result, max_input=30.0)
     ceiling = analysis.rate_ceiling(result.dt, 4e-3)
     assert panel.ceiling_line.get_ydata()[0] == pytest.approx(ceiling)
-    assert f"{ceiling:.3g} Hz" in panel.ceiling_text.get_text() and "4 ms" in panel.ceiling_text.get_text()
+    assert (
+        f"{ceiling:.3g} Hz" in panel.ceiling_text.get_text()
+        and "1/(4 ms + dt)" in panel.ceiling_text.get_text()
+    )
     # The curve is the refractory one: it flattens onto the ceiling and stays under it.
     unit = analysis.rheobase(LIFParameters(), 1e-3)
     fine, predicted = (np.asarray(a) for a in panel.prediction.get_data())

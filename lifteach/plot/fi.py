@@ -54,7 +54,8 @@ class FICurvePanel(Panel):
             raise ValueError(f"unit must be a positive input per step (or None), got {unit!r}.")
         self.max_input = None if max_input is None else float(max_input)
         self.points = points
-        self.unit = unit if unit is not None else analysis.rheobase(LIFParameters(), result.dt)
+        self._given_unit = unit
+        self.unit = self._unit(result)
         (self.prediction,) = ax.plot(
             [], [], color=OKABE_ITO["black"], linewidth=1.3, label="closed form", zorder=2
         )
@@ -90,7 +91,7 @@ class FICurvePanel(Panel):
         # The unit is the default neuron's rheobase (0.2 per step at 1 ms) whatever this neuron's is.
         ax.set_xlabel("constant input (× default rheobase)")
         ax.set_ylabel("firing rate (Hz)")
-        ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
+        ax.legend(loc="lower right", fontsize=8, framealpha=0.85)  # under a rising curve: always free
         self.note = note_text(ax, x=0.01, y=0.85, ha="left")
         self._draw()
 
@@ -124,7 +125,7 @@ class FICurvePanel(Panel):
         if self.max_input is not None:
             return self.max_input
         neuron = self._neuron(result)
-        own = 1.0 if neuron is None else analysis.rheobase(neuron, result.dt) / self.unit
+        own = 1.0 if neuron is None else analysis.rheobase(neuron, result.dt) / self._unit(result)
         return nice_ceiling(max(4.0 * own, 1.3 * self._run_point(result)[0], 0.5))
 
     def _curve(self, result: Result, span: float) -> analysis.FICurvePoints | None:
@@ -135,7 +136,7 @@ class FICurvePanel(Panel):
         return analysis.fi_curve_points(
             neuron,
             result.dt,
-            unit=self.unit,
+            unit=self._unit(result),
             max_input=span,
             points=self.points,
             refractory=result.refractory,
@@ -144,10 +145,20 @@ class FICurvePanel(Panel):
     def _run_point(self, result: Result) -> tuple[float, float]:
         """Mean input per step (units) and mean firing rate (Hz) of a run."""
         mean_rate = float(result.spikes_per_neuron.mean()) / result.duration
-        return result.mean_input / self.unit, mean_rate
+        return result.mean_input / self._unit(result), mean_rate
+
+    def _unit(self, result: Result) -> float:
+        """The input unit of a run: the one given, else the default neuron's rheobase at the run's dt (a dt
+        changed by the explorer changes the unit as it changes the input: the axis keeps its meaning)."""
+        return (
+            self._given_unit
+            if self._given_unit is not None
+            else analysis.rheobase(LIFParameters(), result.dt)
+        )
 
     def _draw(self) -> None:
         result, ref = self.result, self.reference
+        self.unit = self._unit(result)
         span = max([self._span(result)] + ([] if ref is None else [self._span(ref)]))
         high = 0.0
         for run, curve_line, points, run_marker in (
@@ -184,9 +195,9 @@ class FICurvePanel(Panel):
             self.ceiling_line.set_ydata([ceiling, ceiling])
             self.ceiling_text.set_y(ceiling)
             self.ceiling_text.set_text(
-                f"ceiling {ceiling:.3g} Hz = 1 / (refractory {result.refractory * 1000:.3g} ms + dt)"
+                f"ceiling {ceiling:.3g} Hz = 1/({result.refractory * 1000:.3g} ms + dt)"
             )
-            high = max(high, ceiling)
+            high = max(high, ceiling / 1.05)  # room for the line and its name, without a coarser axis
         else:
             self.ceiling_line.set_ydata([math.nan, math.nan])
             self.ceiling_text.set_text("")
