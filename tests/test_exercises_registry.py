@@ -37,6 +37,10 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "half_silent",
         "first_spike",
         "tau_syn_effect",
+        "noise_per_step",
+        "filtered_noise",
+        "noisy_subthreshold",
+        "fluctuation_cv",
     )
     assert tuple(_registry.REGISTRY) == exercises.EXERCISES
     assert all(_registry.REGISTRY[name].name == name for name in exercises.EXERCISES)
