@@ -157,7 +157,7 @@ CLAIMS = {
         "first spike at 49 ms, 70 spikes",
     ],
     "06_noise_and_variability": [
-        "kicks of spread 0.500",
+        "kicks of spread 0.501",
         "kicks of spread 0.158",
         "their sum spreads 5.05",
         "their sum spreads 5.06",
