@@ -93,7 +93,8 @@ def test_the_notebook_sources_are_found() -> None:
 def test_an_unknown_name_is_refused_with_the_names_that_exist() -> None:
     for name in ("rheobse", 3, None):
         with pytest.raises(
-            ValueError, match=r"name must be one of the exercises 'states_shape', .*'tau_syn_effect'(, '\w+')*; got"
+            ValueError,
+            match=r"name must be one of the exercises 'states_shape', .*'tau_syn_effect'(, '\w+')*; got",
         ):
             _registry.exercise(name)
     with pytest.raises(ValueError, match="got 'rheobse'"):
