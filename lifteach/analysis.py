@@ -21,6 +21,7 @@ __all__ = [
     "FICurvePoints",
     "InputTotals",
     "coefficient_of_variation",
+    "coefficients_of_variation",
     "fi_curve",
     "fi_curve_points",
     "firing_rates",
@@ -87,6 +88,26 @@ def coefficient_of_variation(intervals: Sequence[float] | np.ndarray | torch.Ten
         values / values.max()
     )  # scale first, so that summing or squaring huge intervals cannot overflow
     return float(relative.std() / relative.mean())
+
+
+def coefficients_of_variation(result: Result, min_intervals: int = 2) -> np.ndarray:
+    """The CV of each neuron's inter-spike intervals, shape ``(neurons,)``.
+
+    NaN for a neuron with fewer than ``min_intervals`` intervals (at least 2): a CV measured from a handful
+    of intervals is itself noisy, so a map may ask for more. One neuron per condition (a grid of mean inputs
+    and noise strengths, say) then gives the CV of every condition from one simulation.
+    """
+    result = _result(result)
+    min_intervals = _checks.whole_number("min_intervals", min_intervals, minimum=2)
+    # Spike steps grouped by neuron and in time order within each (nonzero of the transpose runs that way).
+    neurons, steps = np.nonzero(result.spikes.cpu().numpy().T)
+    bounds = np.searchsorted(neurons, np.arange(result.n_neurons + 1))
+    cvs = np.full(result.n_neurons, math.nan)
+    for neuron in range(result.n_neurons):
+        own = steps[bounds[neuron] : bounds[neuron + 1]]
+        if len(own) > min_intervals:
+            cvs[neuron] = coefficient_of_variation(np.diff(own) * result.dt)
+    return cvs
 
 
 def population_rate(result: Result, bin_width: float = 0.01) -> tuple[np.ndarray, np.ndarray]:

@@ -271,3 +271,72 @@ def describe(
         given = {key: value for key, value in (options or {}).get(name, {}).items() if key in accepted}
         lines.append(words(result, **given))
     return "\n".join(lines)
+
+
+# --- figures of noise and variability (notebook 06) ---------------------------------------------------------
+# Figures drawn from numbers the notebook measured over many neurons (a curve per noise level, a map over a
+# grid) rather than from one panel of a Result: each function takes those numbers, in the figure's units.
+
+
+def rate_curves(
+    inputs: Sequence[float] | np.ndarray, curves: Mapping[str, Sequence[float] | np.ndarray]
+) -> str:
+    """Firing-rate curves against input (in multiples of the rheobase): where each starts and how high it gets.
+
+    ``curves`` maps a curve's name (its legend entry) to its rates in Hz, one per value of ``inputs``.
+    """
+    x = np.asarray(inputs, dtype=float)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"inputs must be a 1-d list of input values, got shape {x.shape}.")
+    parts = []
+    for name, values in curves.items():
+        rates = np.asarray(values, dtype=float)
+        if rates.shape != x.shape:
+            raise ValueError(
+                f"curves[{name!r}] must hold one rate per input ({x.size}), got shape {rates.shape}."
+            )
+        firing = np.flatnonzero(rates > 0)
+        start = (
+            "silent throughout"
+            if firing.size == 0
+            else f"first fires at {x[firing[0]]:.3g} × rheobase ({rates[firing[0]]:.3g} Hz)"
+        )
+        parts.append(f"{name}: {start}, {rates[-1]:.3g} Hz at {x[-1]:.3g} × rheobase")
+    return (
+        f"Firing rate (Hz) against the mean input in multiples of the rheobase, from {x[0]:.3g} to "
+        f"{x[-1]:.3g}: " + "; ".join(parts) + "."
+    )
+
+
+def cv_map(
+    means: Sequence[float] | np.ndarray,
+    noises: Sequence[float] | np.ndarray,
+    cvs: np.ndarray,
+) -> str:
+    """A map of the CV of inter-spike intervals over mean input (rows) and noise (columns), both in multiples
+    of the rheobase: the most regular and the most irregular grid points, and how many fired too little to
+    measure (NaN: fewer than two intervals)."""
+    rows, columns = np.asarray(means, dtype=float), np.asarray(noises, dtype=float)
+    values = np.asarray(cvs, dtype=float)
+    if values.shape != (rows.size, columns.size):
+        raise ValueError(
+            f"cvs must have shape ({rows.size}, {columns.size}) (one row per mean, one column per noise), "
+            f"got {values.shape}."
+        )
+    measured = np.isfinite(values)
+    head = (
+        f"CV of the intervals between spikes over {rows.size} mean inputs ({rows.min():.3g} to "
+        f"{rows.max():.3g} × rheobase) and {columns.size} noise strengths ({columns.min():.3g} to "
+        f"{columns.max():.3g} × rheobase)"
+    )
+    if not measured.any():
+        return f"{head}: no grid point fired enough spikes to measure a CV."
+    filled = np.where(measured, values, np.nan)
+    low = np.unravel_index(np.nanargmin(filled), values.shape)
+    high = np.unravel_index(np.nanargmax(filled), values.shape)
+    missing = int((~measured).sum())
+    return (
+        f"{head}: most regular CV {values[low]:.2g} at mean {rows[low[0]]:.3g} and noise {columns[low[1]]:.3g}; "
+        f"most irregular CV {values[high]:.2g} at mean {rows[high[0]]:.3g} and noise {columns[high[1]]:.3g}; "
+        f"{_plural(missing, 'grid point')} fired too few spikes for a CV (blank)."
+    )

@@ -155,9 +155,26 @@ def pulses(
     return current
 
 
+def _per_neuron(name: str, value: object, neurons: int) -> float | torch.Tensor:
+    """A float, or a float32 tensor of one finite value per neuron (shape ``(neurons,)``), for ``name``."""
+    if isinstance(value, torch.Tensor) and value.numel() > 1:
+        values = _checks.float_tensor(name, value).detach().float()
+        if values.shape != (neurons,):
+            raise ValueError(
+                f"{name} must be a float or have shape ({neurons},) (one per neuron), got {tuple(values.shape)}."
+            )
+        if bool((values.abs() > _checks.INPUT_LIMIT).any()):
+            raise ValueError(
+                f"{name} must lie between -{_checks.INPUT_LIMIT:g} and {_checks.INPUT_LIMIT:g} "
+                "(simulations run in float32)."
+            )
+        return values
+    return _checks.input_value(name, value)
+
+
 def noisy_current(
-    mean: float,
-    std: float,
+    mean: float | torch.Tensor,
+    std: float | torch.Tensor,
     steps: int,
     neurons: int = 1,
     seed: int | torch.Generator = 0,
@@ -172,9 +189,11 @@ def noisy_current(
     given time is the same at every resolution.
 
     Args:
-        mean: the mean input per step (a current jump, as ``constant_current``'s ``amplitude``).
+        mean: the mean input per step (a current jump, as ``constant_current``'s ``amplitude``): a float, or
+            one per neuron (shape ``(neurons,)``).
         std: the noise strength, in input units per square root of a millisecond: the standard deviation of
-            the input per step at ``dt = 1e-3``; at least 0.
+            the input per step at ``dt = 1e-3``; at least 0. A float, or one per neuron (shape ``(neurons,)``):
+            a population in which every neuron has its own mean and noise runs as one simulation.
         steps: number of time steps.
         neurons: number of independent inputs.
         seed: an int or a ``torch.Generator``.
@@ -185,11 +204,11 @@ def noisy_current(
         A float32 tensor of shape ``(steps, neurons)``.
     """
     steps, neurons = _size(steps, neurons, "noisy_current", 4, memory_budget)
-    mean = _checks.input_value("mean", mean)
-    std = _checks.input_value("std", std)
+    mean = _per_neuron("mean", mean, neurons)
+    std = _per_neuron("std", std, neurons)
     dt = _checks.time_step(dt)
-    if std < 0:
-        raise ValueError(f"std must be at least 0, got {std!r}.")
+    if bool(torch.as_tensor(std).lt(0).any()):
+        raise ValueError(f"std must be at least 0, got {_checks._show(std)}.")
     gen = _checks.generator(seed)
     # At dt = 1 ms the factor is exactly 1: the numbers are those of a per-step standard deviation of std.
     per_step = std * math.sqrt(dt / 1e-3)

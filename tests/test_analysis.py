@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -348,3 +349,23 @@ def test_fi_curve_points_with_a_refractory_period_are_its_closed_form_and_simula
     assert curve.predicted_hz.max() == pytest.approx(ceiling) and curve.simulated_hz.max() <= ceiling
     free = analysis.fi_curve_points(unit=unit, max_input=12.0, points=7, line_points=25)
     assert np.all(curve.predicted_hz <= free.predicted_hz) and free.predicted_hz.max() > ceiling
+
+
+def test_coefficients_of_variation_give_one_cv_per_neuron() -> None:
+    # Neuron 0 fires like a clock, neuron 1 at irregular steps, neuron 2 twice (one interval), neuron 3 never.
+    spikes = torch.zeros(100, 4, dtype=torch.bool)
+    spikes[[10, 20, 30, 40], 0] = True
+    spikes[[5, 6, 16, 46], 1] = True
+    spikes[[10, 90], 2] = True
+    run = dataclasses.replace(simulate(torch.zeros(100, 4), record=()), spikes=spikes)
+    cvs = analysis.coefficients_of_variation(run)
+    assert cvs.shape == (4,)
+    assert cvs[0] == 0.0
+    assert cvs[1] == pytest.approx(coefficient_of_variation(np.array([1.0, 10.0, 30.0]) * 1e-3))
+    assert math.isnan(cvs[2]) and math.isnan(cvs[3])
+    assert cvs[1] == pytest.approx(coefficient_of_variation(interspike_intervals(run, 1)))
+    fewer = analysis.coefficients_of_variation(run, min_intervals=3)
+    assert fewer[0] == 0.0 and not math.isnan(fewer[1])
+    assert math.isnan(analysis.coefficients_of_variation(run, min_intervals=4)[0])
+    with pytest.raises(ValueError, match="min_intervals must be at least 2"):
+        analysis.coefficients_of_variation(run, min_intervals=1)

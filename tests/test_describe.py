@@ -147,3 +147,30 @@ def test_the_f_i_words_name_the_ceiling_of_a_refractory_period_only_when_there_i
     predicted = analysis.predicted_rate(float(x.mean()), held.p, held.dt, 2e-3)
     assert f"gives {predicted:.3g} Hz" in words
     assert "ceiling" not in describe(simulate(x), ["fi"])
+
+
+def test_rate_curves_say_where_each_curve_starts_and_ends() -> None:
+    from lifteach.describe import rate_curves
+
+    words = rate_curves([0.0, 1.0, 2.0], {"quiet": [0.0, 0.0, 0.0], "noisy": [0.0, 3.5, 120.0]})
+    assert words.startswith(
+        "Firing rate (Hz) against the mean input in multiples of the rheobase, from 0 to 2:"
+    )
+    assert "quiet: silent throughout, 0 Hz at 2 × rheobase" in words
+    assert "noisy: first fires at 1 × rheobase (3.5 Hz), 120 Hz at 2 × rheobase." in words
+    with pytest.raises(ValueError, match=r"curves\['noisy'\] must hold one rate per input \(3\)"):
+        rate_curves([0.0, 1.0, 2.0], {"noisy": [1.0]})
+
+
+def test_cv_map_names_the_most_regular_and_irregular_points_and_the_blanks() -> None:
+    from lifteach.describe import cv_map
+
+    cvs = np.array([[np.nan, 0.9], [0.0, 0.3]])
+    words = cv_map([0.5, 2.0], [0.0, 3.0], cvs)
+    assert "over 2 mean inputs (0.5 to 2 × rheobase) and 2 noise strengths (0 to 3 × rheobase)" in words
+    assert "most regular CV 0 at mean 2 and noise 0" in words
+    assert "most irregular CV 0.9 at mean 0.5 and noise 3" in words
+    assert "1 grid point fired too few spikes" in words
+    assert "no grid point fired enough" in cv_map([1.0], [1.0], np.array([[np.nan]]))
+    with pytest.raises(ValueError, match=r"cvs must have shape \(2, 2\)"):
+        cv_map([0.5, 2.0], [0.0, 3.0], np.zeros(4))

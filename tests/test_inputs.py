@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pytest
@@ -169,3 +170,30 @@ def test_poisson_spikes_drawn_in_blocks_equal_one_draw() -> None:
     steps, neurons = 3000, 2000  # 6 million draws: two blocks and a part
     one_draw = torch.rand((steps, neurons), generator=torch.Generator().manual_seed(5)) < 0.02
     assert torch.equal(inputs.poisson_spikes(20.0, steps, neurons, seed=5), one_draw)
+
+
+def test_noisy_current_takes_a_mean_and_a_noise_per_neuron() -> None:
+    # One neuron per condition: column n has mean[n] and std[n] (per square root of a ms), the numbers of
+    # the float call where the condition is the same for every neuron.
+    means, stds = torch.tensor([0.0, 0.1, 0.3]), torch.tensor([0.2, 0.0, 0.1])
+    current = inputs.noisy_current(means, stds, steps=20_000, neurons=3, seed=2, dt=1e-4)
+    assert current.mean(0).tolist() == pytest.approx(means.tolist(), abs=0.003)
+    assert current.std(0).tolist() == pytest.approx((stds * 0.1**0.5).tolist(), rel=0.02)
+    assert torch.equal(current[:, 1], torch.full((20_000,), 0.1))
+    same = inputs.noisy_current(torch.full((3,), 0.1), torch.full((3,), 0.3), 200, 3, seed=4)
+    assert torch.equal(same, inputs.noisy_current(0.1, 0.3, 200, 3, seed=4))
+    mixed = inputs.noisy_current(means, 0.3, 200, 3, seed=4)
+    assert torch.allclose(mixed - means, inputs.noisy_current(0.0, 0.3, 200, 3, seed=4), atol=1e-6)
+
+
+def test_noisy_current_refuses_a_wrong_mean_or_noise_per_neuron() -> None:
+    with pytest.raises(
+        ValueError, match=r"mean must be a float or have shape \(3,\) \(one per neuron\), got \(2,\)"
+    ):
+        inputs.noisy_current(torch.zeros(2), 0.1, 10, 3)
+    with pytest.raises(ValueError, match=r"std must be at least 0, got tensor of shape \(3,\)"):
+        inputs.noisy_current(0.0, torch.tensor([0.1, -0.1, 0.0]), 10, 3)
+    with pytest.raises(ValueError, match="std contains NaN"):
+        inputs.noisy_current(0.0, torch.tensor([0.1, math.nan, 0.0]), 10, 3)
+    with pytest.raises(TypeError, match="std must hold floats"):
+        inputs.noisy_current(0.0, torch.tensor([1, 2, 3]), 10, 3)

@@ -94,7 +94,13 @@ def test_every_figure_cell_drew_an_image(path: Path) -> None:
     # A cell that makes a figure (plt.subplots/plt.figure) or is tagged "figure" must store a PNG of it.
     for index, cell in enumerate(code_cells(path)):
         if FIGURE_CALL.search(cell.source) or "figure" in cell.metadata.get("tags", []):
-            images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+            # A PNG output, or a figure shown with its description (lifteach.figures.show: an <img> of the PNG).
+            images = [
+                output
+                for output in cell.outputs
+                if "image/png" in output.get("data", {})
+                or "data:image/png;base64," in output.get("data", {}).get("text/html", "")
+            ]
             assert images, f"{path.name}, code cell {index} makes a figure but stored no image; {REFRESH}"
 
 
@@ -150,6 +156,28 @@ CLAIMS = {
         "first spike at 50 ms, 37 spikes",
         "first spike at 49 ms, 70 spikes",
     ],
+    "06_noise_and_variability": [
+        "kicks of spread 0.501",
+        "kicks of spread 0.158",
+        "their sum spreads 5.05",
+        "their sum spreads 5.06",
+        "it would spread 1.60",
+        "the current spreads 0.78, sigma * sqrt(tau_syn / 2) = 0.79",
+        "the current spreads 1.11, sigma * sqrt(tau_syn / 2) = 1.12",
+        "(43.4 Hz)",
+        "0.0 Hz at 0.8",
+        "11.6 Hz at 0.8",
+        "26.8 Hz at 0.8",
+        "249.8 Hz at 3",
+        "228.9 Hz at 3",
+        "121 neurons, 20 s each",
+        "241.9 Hz, CV 0.08",
+        "19.2 Hz, CV 1.04",
+        "mean interval 52.1 ms, standard deviation 54.2 ms",
+        "2.6% of the intervals, 9.2% for a Poisson process",
+        "11.8 Hz",
+        "10.4 Hz",
+    ],
 }
 
 
@@ -202,8 +230,12 @@ COURSE = (
     "03_threshold_rheobase_fi",
     "04_populations_and_variability",
     "05_zoom_into_a_spike",
+    "06_noise_and_variability",
 )
 """The course in order: each notebook's **Next:** links to the one after it (append new tutorials here)."""
+
+WRITTEN_BESIDE = ("07_discrete_time_and_refractory_period",)
+"""Tutorials being written beside the course: the last one may link one of them before it lands."""
 
 NEXT_LINK = re.compile(r"^\*\*Next:\*\*.*?\]\(([^)]+\.ipynb)\)", re.MULTILINE | re.DOTALL)
 
@@ -220,12 +252,15 @@ def test_the_course_is_one_chain_of_next_links() -> None:
         links = NEXT_LINK.findall(markdown_of(here))
         assert links == [f"{there}.ipynb"], f"{here}: its **Next:** should link {there}.ipynb, got {links}"
     last = markdown_of(COURSE[-1])
-    assert "**Next:**" in last and not NEXT_LINK.findall(last)
+    assert "**Next:**" in last
+    assert NEXT_LINK.findall(last) in ([], *([f"{name}.ipynb"] for name in WRITTEN_BESIDE))
 
 
 def test_every_link_to_a_notebook_finds_it() -> None:
     for name in COURSE:
         for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", markdown_of(name)):
+            if name == COURSE[-1] and target.removesuffix(".ipynb") in WRITTEN_BESIDE:
+                continue
             assert (NOTEBOOKS / target).exists(), f"{name} links {target}, which does not exist"
 
 

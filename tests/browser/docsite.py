@@ -94,24 +94,46 @@ def tutorial_page(html: Path, notebook: Path) -> Path:
     return html / "notebooks" / f"{notebook.stem}.html"
 
 
+EMBEDDED_PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
+"""A figure shown with its description (``lifteach.figures.show``): an HTML ``<img>`` that carries its PNG."""
+
+
 def stored_figures(notebook: Path) -> list[bytes]:
-    """The PNG images a notebook stores, in order."""
+    """The PNG images a notebook stores, in order: image outputs and figures shown with a description."""
     stored = nbformat.read(notebook, as_version=4)
-    return [
-        base64.b64decode(output["data"]["image/png"])
-        for cell in stored.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if "image/png" in output.get("data", {})
-    ]
+    images = []
+    for cell in stored.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if "image/png" in data:
+                images.append(base64.b64decode(data["image/png"]))
+            else:
+                images += [base64.b64decode(png) for png in EMBEDDED_PNG.findall(data.get("text/html", ""))]
+    return images
 
 
-def page_figures(page: Path) -> list[Path]:
-    """The image files that a notebook page shows as cell outputs, in order."""
-    return [
-        (page.parent / unquote(str(image["src"]))).resolve()
-        for image in soup(page).select("div.cell_output img")
-    ]
+@dataclass(frozen=True)
+class EmbeddedImage:
+    """An image a page carries in its ``src`` (a ``data:`` address), read like an image file."""
+
+    data: bytes
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+
+def page_figures(page: Path) -> list[Path | EmbeddedImage]:
+    """The image files (or embedded images) that a notebook page shows as cell outputs, in order."""
+    shown: list[Path | EmbeddedImage] = []
+    for image in soup(page).select("div.cell_output img"):
+        source = str(image["src"])
+        if source.startswith("data:image/png;base64,"):
+            shown.append(EmbeddedImage(base64.b64decode(source.split(",", 1)[1])))
+        else:
+            shown.append((page.parent / unquote(source)).resolve())
+    return shown
 
 
 # Attributes through which a page makes the browser load something, whatever the element's role.
