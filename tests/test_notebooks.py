@@ -202,6 +202,7 @@ COURSE = (
     "03_threshold_rheobase_fi",
     "04_populations_and_variability",
     "05_zoom_into_a_spike",
+    "07_discrete_time_and_refractory_period",
 )
 """The course in order: each notebook's **Next:** links to the one after it (append new tutorials here)."""
 
