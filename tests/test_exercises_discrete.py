@@ -113,7 +113,11 @@ def test_an_answer_that_cannot_be_judged_gets_a_hint() -> None:
     hint(exercises.check_stair_rate("333"), "without quotes", verdict="Hint")
     hint(exercises.check_stair_rate(333, scale=-1), "scale must be at least 0", verdict="Hint")
     hint(exercises.check_stair_rate(333, dt=0), "dt", verdict="Hint")
-    hint(exercises.check_refractory_rate(200, refractory=-1e-3), "refractory must be at least 0", verdict="Hint")
+    hint(
+        exercises.check_refractory_rate(200, refractory=-1e-3),
+        "refractory must be at least 0",
+        verdict="Hint",
+    )
 
 
 # --- fine_step_rate --------------------------------------------------------------------------------------------
@@ -166,4 +170,4 @@ def test_max_rate_hints() -> None:
 
 
 def test_the_checks_use_the_default_neuron() -> None:
-    assert _discrete._P == LIFParameters()
+    assert LIFParameters() == _discrete._P
