@@ -94,24 +94,34 @@ def tutorial_page(html: Path, notebook: Path) -> Path:
     return html / "notebooks" / f"{notebook.stem}.html"
 
 
+EMBEDDED_PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
+"""The picture of a figure shown by ``lifteach.figures.show``: an ``<img>`` whose source is the PNG itself."""
+
+
 def stored_figures(notebook: Path) -> list[bytes]:
-    """The PNG images a notebook stores, in order."""
+    """The PNG images a notebook stores, in order: PNG outputs and the pictures of ``figures.show``."""
     stored = nbformat.read(notebook, as_version=4)
-    return [
-        base64.b64decode(output["data"]["image/png"])
-        for cell in stored.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if "image/png" in output.get("data", {})
-    ]
+    figures = []
+    for cell in stored.cells:
+        for output in cell.outputs if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if "image/png" in data:
+                figures.append(base64.b64decode(data["image/png"]))
+            elif "lifteach-described-figure" in str(data.get("text/html", "")):
+                figures += [base64.b64decode(png) for png in EMBEDDED_PNG.findall(str(data["text/html"]))]
+    return figures
 
 
-def page_figures(page: Path) -> list[Path]:
-    """The image files that a notebook page shows as cell outputs, in order."""
-    return [
-        (page.parent / unquote(str(image["src"]))).resolve()
-        for image in soup(page).select("div.cell_output img")
-    ]
+def page_figures(page: Path) -> list[bytes]:
+    """The images that a notebook page shows as cell outputs, in order: image files, or PNGs in the page."""
+    shown = []
+    for image in soup(page).select("div.cell_output img"):
+        source = str(image["src"])
+        if source.startswith("data:image/png;base64,"):
+            shown.append(base64.b64decode(source.split(",", 1)[1]))
+        else:
+            shown.append((page.parent / unquote(source)).resolve().read_bytes())
+    return shown
 
 
 # Attributes through which a page makes the browser load something, whatever the element's role.
