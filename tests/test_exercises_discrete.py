@@ -124,7 +124,7 @@ def test_an_answer_that_cannot_be_judged_gets_a_hint() -> None:
 
 
 def test_fine_step_rate_verdicts() -> None:
-    right(exercises.check_fine_step_rate(434.8), "23 steps", "0.1 ms", "less than a step")
+    right(exercises.check_fine_step_rate(434.8), "23 steps", "0.1 ms", "closer")
     right(exercises.check_fine_step_rate(432))  # one simulated second at 0.1 ms
     hint(exercises.check_fine_step_rate(333.3), "stair at dt = 1 ms", "finer steps")
     hint(exercises.check_fine_step_rate(1000 / 23), "23 steps", "each step is 0.1 ms")

@@ -255,8 +255,8 @@ FINE_STEP_RATE: Exercise[_StairRate] = Exercise(
     "fine_step_rate",
     _read_stair,
     _stair_outcomes(
-        _RIGHT + " The interval is off the continuous one by less than a step, so the smaller dt, the "
-        "closer the two."
+        _RIGHT + " The smaller dt, the closer the two: the shorter effective τ_mem and the rounding up to a "
+        "whole step both shrink with dt."
     ),
 )
 
