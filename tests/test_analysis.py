@@ -297,11 +297,12 @@ def test_fi_curve_with_a_refractory_period_saturates_at_one_over_it() -> None:
 def test_the_highest_rate_is_one_over_the_refractory_period_plus_a_step(refractory: float, dt: float) -> None:
     # A held step cannot spike and leaves the voltage at v_reset: the climb takes at least one more step.
     top = 1 / (refractory + dt)
-    assert predicted_rate(1e4 * dt, dt=dt, refractory=refractory) == pytest.approx(top)
-    strong = simulate(constant_current(1e4 * dt, steps=200), dt=dt, record=(), refractory=refractory)
+    huge = 1000 * analysis.rheobase(dt=dt)  # one step lifts v from v_reset far above v_th
+    assert predicted_rate(huge, dt=dt, refractory=refractory) == pytest.approx(top)
+    strong = simulate(constant_current(huge, steps=200), dt=dt, record=(), refractory=refractory)
     assert interspike_intervals(strong) == pytest.approx(np.full(len(interspike_intervals(strong)), 1 / top))
-    for x in (0.3, 1.0, 2.0, 50.0):
-        assert predicted_rate(x * dt / 1e-3, dt=dt, refractory=refractory) <= top * (1 + 1e-12)
+    for scale in (1.5, 5.0, 10.0, 100.0):
+        assert predicted_rate(scale * analysis.rheobase(dt=dt), dt=dt, refractory=refractory) <= top
 
 
 def test_the_continuous_rate_is_the_textbook_formula_and_the_limit_of_small_steps() -> None:
