@@ -22,6 +22,7 @@ __all__ = [
     "InputTotals",
     "coefficient_of_variation",
     "coefficients_of_variation",
+    "continuous_rate",
     "fi_curve",
     "fi_curve_points",
     "firing_rates",
@@ -148,8 +149,10 @@ def predicted_rate(
     ``v_reset`` towards ``V = v_leak + x / (dt * tau_syn_inv)`` as ``V + (v_reset - V) (1 - dt*tau_mem_inv)^n``;
     the neuron spikes at the first step n where that exceeds ``v_th``. An absolute refractory period of
     ``refractory`` seconds (rounded to whole steps, as ``simulate`` does) holds the voltage at ``v_reset`` for
-    that many steps first, so the rate is ``1 / ((n + refractory_steps) dt)``: at most ``rate_ceiling(dt,
-    refractory)``, which strong inputs reach (n = 1). 0 at or below the rheobase.
+    that many steps first, so the rate is ``1 / ((n + refractory_steps) dt)``. The climb takes at least one
+    step (n >= 1), so the rate is at most ``rate_ceiling(dt, refractory) = 1 / (refractory + dt)``, which
+    strong inputs reach: 1000 Hz at dt = 1 ms without a refractory period, 333.3 Hz with 2 ms. 0 at or
+    below the rheobase.
     """
     x = _checks.finite_number("x", x)
     dt = _scalar_parameters(p, dt)
@@ -168,6 +171,32 @@ def rate_ceiling(dt: float = 1e-3, refractory: float = 0.0) -> float:
     """
     dt = _checks.time_step(dt)
     return 1.0 / ((_refractory_steps(refractory, dt) + 1) * dt)
+
+
+def continuous_rate(
+    x: float, p: LIFParameters = LIFParameters(), dt: float = 1e-3, refractory: float = 0.0
+) -> float:
+    """Steady firing rate in Hz of the continuous-time LIF with the settled current of this discrete scheme.
+
+    The same target as ``predicted_rate``, ``V = v_leak + x / (dt * tau_syn_inv)``, but the voltage follows the
+    exact solution ``V + (v_reset - V) exp(-t / tau_mem)`` and spikes whenever it passes ``v_th``, between
+    steps too: ``1 / (tau_mem ln((V - v_reset) / (V - v_th)) + refractory)``, with the refractory period in
+    seconds as given (not rounded to steps). 0 at or below the rheobase. What the discrete neuron approaches
+    as ``dt`` shrinks (with ``x`` scaled by ``dt``, the same current): 448.1 Hz at 5 x the rheobase, where the
+    discrete neuron at dt = 1 ms fires at 333.3 Hz.
+    """
+    x = _checks.finite_number("x", x)
+    dt = _scalar_parameters(p, dt)
+    seconds = _checks.finite_number("refractory", refractory)
+    if seconds < 0:
+        raise ValueError(
+            f"refractory must be at least 0 s (it is in seconds: 2 ms is refractory=2e-3), got {seconds!r}."
+        )
+    target = float(p.v_leak) + x / (dt * float(p.tau_syn_inv))
+    if target <= float(p.v_th):
+        return 0.0
+    climb = math.log((target - float(p.v_reset)) / (target - float(p.v_th))) / float(p.tau_mem_inv)
+    return 1.0 / (climb + seconds)
 
 
 def _scalar_parameters(p: LIFParameters, dt: float) -> float:

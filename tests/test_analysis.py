@@ -294,6 +294,34 @@ def test_fi_curve_with_a_refractory_period_saturates_at_one_over_it() -> None:
     assert predicted_rate(0.4, refractory=0.0) == predicted_rate(0.4)
 
 
+@pytest.mark.parametrize(("refractory", "dt"), [(0.0, 1e-3), (2e-3, 1e-3), (5e-3, 1e-3), (2e-3, 1e-4)])
+def test_the_highest_rate_is_one_over_the_refractory_period_plus_a_step(refractory: float, dt: float) -> None:
+    # A held step cannot spike and leaves the voltage at v_reset: the climb takes at least one more step.
+    top = 1 / (refractory + dt)
+    huge = 1000 * analysis.rheobase(dt=dt)  # one step lifts v from v_reset far above v_th
+    assert predicted_rate(huge, dt=dt, refractory=refractory) == pytest.approx(top)
+    strong = simulate(constant_current(huge, steps=200), dt=dt, record=(), refractory=refractory)
+    assert interspike_intervals(strong) == pytest.approx(np.full(len(interspike_intervals(strong)), 1 / top))
+    for scale in (1.5, 5.0, 10.0, 100.0):
+        assert predicted_rate(scale * analysis.rheobase(dt=dt), dt=dt, refractory=refractory) <= top
+
+
+def test_the_continuous_rate_is_the_textbook_formula_and_the_limit_of_small_steps() -> None:
+    x = 5 * analysis.rheobase()  # the target V = 5: T = tau_mem ln(5 / 4)
+    assert analysis.continuous_rate(x) == pytest.approx(1 / (0.01 * math.log(5 / 4)))
+    assert analysis.continuous_rate(x, refractory=2e-3) == pytest.approx(1 / (0.01 * math.log(5 / 4) + 2e-3))
+    assert analysis.continuous_rate(analysis.rheobase()) == 0.0 == analysis.continuous_rate(0.0)
+    # The same current at every dt: the discrete interval is less than a step longer or shorter.
+    for dt in (1e-3, 1e-4, 1e-5):
+        scaled = 5 * analysis.rheobase(dt=dt)
+        assert abs(1 / predicted_rate(scaled, dt=dt) - 1 / analysis.continuous_rate(scaled, dt=dt)) < dt
+    assert predicted_rate(x) == pytest.approx(1000 / 3)  # 333.3 Hz against the continuous 448.1 Hz
+    with pytest.raises(ValueError, match=r"refractory must be at least 0 s"):
+        analysis.continuous_rate(x, refractory=-1e-3)
+    with pytest.raises(ValueError, match="x"):
+        analysis.continuous_rate(math.nan)
+
+
 def test_a_negative_refractory_period_is_refused() -> None:
     with pytest.raises(ValueError, match=r"refractory must be at least 0 s.*-0.001"):
         predicted_rate(0.4, refractory=-1e-3)

@@ -377,9 +377,7 @@ def test_feedback_displays_as_text_and_html() -> None:
 
 
 def test_every_exercise_has_a_solution_with_code() -> None:
-    assert (
-        len(exercises.EXERCISES) >= 20
-    )  # 16 up to notebook 05, four in 06 (test_exercises_registry holds the list)
+    assert len(exercises.EXERCISES) == 24  # 16 up to notebook 05, four in 06, four in 07
     for name in exercises.EXERCISES:
         shown = exercises.solution(name)
         assert shown.exercise == name

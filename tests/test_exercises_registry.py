@@ -41,6 +41,10 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "filtered_noise",
         "noisy_subthreshold",
         "fluctuation_cv",
+        "stair_rate",
+        "fine_step_rate",
+        "refractory_rate",
+        "max_rate",
     )
     assert tuple(_registry.REGISTRY) == exercises.EXERCISES
     assert all(_registry.REGISTRY[name].name == name for name in exercises.EXERCISES)

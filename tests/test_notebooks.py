@@ -89,18 +89,18 @@ def test_every_code_cell_was_run_and_stored_no_error_or_warning(path: Path) -> N
                 assert word not in text, f"{where} stored {word!r}:\n{text}"
 
 
+def shows_a_figure(output: Any) -> bool:
+    """A PNG output, or a figure shown by ``lifteach.figures.show`` (the PNG in an ``<img>`` with alt text)."""
+    data = output.get("data", {})
+    return "image/png" in data or "lifteach-described-figure" in str(data.get("text/html", ""))
+
+
 @pytest.mark.parametrize("path", STORED_NOTEBOOKS, ids=stem)
 def test_every_figure_cell_drew_an_image(path: Path) -> None:
     # A cell that makes a figure (plt.subplots/plt.figure) or is tagged "figure" must store a PNG of it.
     for index, cell in enumerate(code_cells(path)):
         if FIGURE_CALL.search(cell.source) or "figure" in cell.metadata.get("tags", []):
-            # A PNG output, or a figure shown with its description (lifteach.figures.show: an <img> of the PNG).
-            images = [
-                output
-                for output in cell.outputs
-                if "image/png" in output.get("data", {})
-                or "data:image/png;base64," in output.get("data", {}).get("text/html", "")
-            ]
+            images = [output for output in cell.outputs if shows_a_figure(output)]
             assert images, f"{path.name}, code cell {index} makes a figure but stored no image; {REFRESH}"
 
 
@@ -178,6 +178,33 @@ CLAIMS = {
         "11.8 Hz",
         "10.4 Hz",
     ],
+    "07_discrete_time_and_refractory_period": [
+        "simulated: 332 spikes in 1 s",
+        "whole steps: 333.3 Hz",
+        "continuous time: 448.1 Hz",
+        "434.8 Hz at dt = 0.1 ms",
+        "effective 4.48 ms",
+        "effective 9.49 ms",
+        "effective 4.95 ms",
+        "effective 9.95 ms",
+        "effective crossing at 2.12 ms (472 Hz)",
+        "(472 Hz)",
+        "interval 3.00 ms, whole steps 333.3 Hz",
+        "interval 2.50 ms, whole steps 400.0 Hz",
+        "interval 2.40 ms, whole steps 416.7 Hz",
+        "interval 2.30 ms, whole steps 434.8 Hz",
+        "interval 2.24 ms, whole steps 446.4 Hz",
+        "446.4 Hz",
+        "explorer at dt = 0.1 ms: interval 2.3 ms",
+        "x = 2.01: interval 1 ms",
+        "spiked 12 times",
+        "spiked 7 times",
+        "199 spikes in 1 s, intervals of 5 to 5 ms",
+        "closed form: 200.0 Hz",
+        "closed form 333.3 Hz",
+        "333.3 Hz for 2 ms",
+        "166.7 Hz for 5 ms",
+    ],
 }
 
 
@@ -231,6 +258,7 @@ COURSE = (
     "04_populations_and_variability",
     "05_zoom_into_a_spike",
     "06_noise_and_variability",
+    "07_discrete_time_and_refractory_period",
 )
 """The course in order: each notebook's **Next:** links to the one after it (append new tutorials here)."""
 

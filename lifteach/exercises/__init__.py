@@ -13,7 +13,8 @@ readers announce; ``print(feedback)`` gives the same as plain text. This package
 so the checks also run under nbval and in plain Python.
 
 Inside: ``_exercise`` declares an exercise (how its answer is read, a table of outcomes), ``_simulating``,
-``_threshold``, ``_populations``, ``_zoom`` and ``_noise`` hold the exercises of notebooks 01, 03, 04, 05 and 06,
+``_threshold``, ``_populations``, ``_zoom``, ``_noise`` and ``_discrete`` hold the exercises of notebooks 01, 03,
+04, 05, 06 and 07,
 ``_explorer_app`` the questions of the explorer app (02, checked in 04), ``_plots`` reads back what a learner
 drew on matplotlib axes, ``_registry`` names them all, ``_feedback`` is what a check returns, and
 ``solutions/<name>.md`` are the worked solutions. ``teacher`` builds the teacher's edition of the notebooks.
@@ -23,6 +24,12 @@ Exercise names (for ``solution``): see ``EXERCISES``.
 
 from __future__ import annotations
 
+from lifteach.exercises._discrete import (
+    check_fine_step_rate,
+    check_max_rate,
+    check_refractory_rate,
+    check_stair_rate,
+)
 from lifteach.exercises._explorer_app import check_half_silent, check_spike_drive
 from lifteach.exercises._feedback import Feedback, Solution
 from lifteach.exercises._noise import (
@@ -55,20 +62,24 @@ __all__ = [
     "check_current_trace",
     "check_cv",
     "check_filtered_noise",
+    "check_fine_step_rate",
     "check_firing_rate",
     "check_first_spike",
     "check_fluctuation_cv",
     "check_half_silent",
     "check_interspike_function",
+    "check_max_rate",
     "check_mean_rate",
     "check_noise_per_step",
     "check_noisy_subthreshold",
     "check_peak_step",
     "check_raster",
     "check_rate_function",
+    "check_refractory_rate",
     "check_rheobase",
     "check_spike_drive",
     "check_spiking_scale",
+    "check_stair_rate",
     "check_states_shape",
     "check_steady_voltage",
     "check_tau_syn_effect",

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from lifteach.exercises import _explorer_app, _noise, _populations, _simulating, _threshold, _zoom
+from lifteach.exercises import (
+    _discrete,
+    _explorer_app,
+    _noise,
+    _populations,
+    _simulating,
+    _threshold,
+    _zoom,
+)
 from lifteach.exercises._answers import describe
 from lifteach.exercises._exercise import Exercise
 from lifteach.exercises._feedback import Solution
@@ -26,9 +34,10 @@ REGISTRY: dict[str, Exercise[Any]] = {
         *_explorer_app.EXERCISES,
         *_zoom.EXERCISES,
         *_noise.EXERCISES,
+        *_discrete.EXERCISES,
     )
 }
-"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06)."""
+"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06, 07)."""
 
 EXERCISES: tuple[str, ...] = tuple(REGISTRY)
 """The names of the exercises, in the order the notebooks meet them."""

@@ -95,44 +95,32 @@ def tutorial_page(html: Path, notebook: Path) -> Path:
 
 
 EMBEDDED_PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
-"""A figure shown with its description (``lifteach.figures.show``): an HTML ``<img>`` that carries its PNG."""
+"""The picture of a figure shown by ``lifteach.figures.show``: an ``<img>`` whose source is the PNG itself."""
 
 
 def stored_figures(notebook: Path) -> list[bytes]:
-    """The PNG images a notebook stores, in order: image outputs and figures shown with a description."""
+    """The PNG images a notebook stores, in order: PNG outputs and the pictures of ``figures.show``."""
     stored = nbformat.read(notebook, as_version=4)
-    images = []
+    figures = []
     for cell in stored.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.outputs:
+        for output in cell.outputs if cell.cell_type == "code" else []:
             data = output.get("data", {})
             if "image/png" in data:
-                images.append(base64.b64decode(data["image/png"]))
-            else:
-                images += [base64.b64decode(png) for png in EMBEDDED_PNG.findall(data.get("text/html", ""))]
-    return images
+                figures.append(base64.b64decode(data["image/png"]))
+            elif "lifteach-described-figure" in str(data.get("text/html", "")):
+                figures += [base64.b64decode(png) for png in EMBEDDED_PNG.findall(str(data["text/html"]))]
+    return figures
 
 
-@dataclass(frozen=True)
-class EmbeddedImage:
-    """An image a page carries in its ``src`` (a ``data:`` address), read like an image file."""
-
-    data: bytes
-
-    def read_bytes(self) -> bytes:
-        return self.data
-
-
-def page_figures(page: Path) -> list[Path | EmbeddedImage]:
-    """The image files (or embedded images) that a notebook page shows as cell outputs, in order."""
-    shown: list[Path | EmbeddedImage] = []
+def page_figures(page: Path) -> list[bytes]:
+    """The images that a notebook page shows as cell outputs, in order: image files, or PNGs in the page."""
+    shown = []
     for image in soup(page).select("div.cell_output img"):
         source = str(image["src"])
         if source.startswith("data:image/png;base64,"):
-            shown.append(EmbeddedImage(base64.b64decode(source.split(",", 1)[1])))
+            shown.append(base64.b64decode(source.split(",", 1)[1]))
         else:
-            shown.append((page.parent / unquote(source)).resolve())
+            shown.append((page.parent / unquote(source)).resolve().read_bytes())
     return shown
 
 
