@@ -13,7 +13,8 @@ readers announce; ``print(feedback)`` gives the same as plain text. This package
 so the checks also run under nbval and in plain Python.
 
 Inside: ``_exercise`` declares an exercise (how its answer is read, a table of outcomes), ``_simulating``,
-``_threshold``, ``_populations`` and ``_zoom`` hold the exercises of notebooks 01, 03, 04 and 05,
+``_threshold``, ``_populations``, ``_zoom`` and ``_mystery`` hold the exercises of notebooks 01, 03, 04, 05
+and 08 (``_mystery`` also holds ``mystery_neuron``, the neuron with hidden parameters that 08 studies),
 ``_explorer_app`` the questions of the explorer app (02, checked in 04), ``_plots`` reads back what a learner
 drew on matplotlib axes, ``_registry`` names them all, ``_feedback`` is what a check returns, and
 ``solutions/<name>.md`` are the worked solutions. ``teacher`` builds the teacher's edition of the notebooks.
@@ -25,6 +26,14 @@ from __future__ import annotations
 
 from lifteach.exercises._explorer_app import check_half_silent, check_spike_drive
 from lifteach.exercises._feedback import Feedback, Solution
+from lifteach.exercises._mystery import (
+    MysteryNeuron,
+    Recording,
+    check_mystery_refractory,
+    check_mystery_tau_mem,
+    check_mystery_threshold,
+    mystery_neuron,
+)
 from lifteach.exercises._populations import check_cv, check_interspike_function, check_mean_rate
 from lifteach.exercises._registry import EXERCISES, solution
 from lifteach.exercises._simulating import (
@@ -45,6 +54,8 @@ from lifteach.exercises._zoom import check_first_spike, check_tau_syn_effect
 __all__ = [
     "EXERCISES",
     "Feedback",
+    "MysteryNeuron",
+    "Recording",
     "Solution",
     "check_current_trace",
     "check_cv",
@@ -53,6 +64,9 @@ __all__ = [
     "check_half_silent",
     "check_interspike_function",
     "check_mean_rate",
+    "check_mystery_refractory",
+    "check_mystery_tau_mem",
+    "check_mystery_threshold",
     "check_peak_step",
     "check_raster",
     "check_rate_function",
@@ -62,5 +76,6 @@ __all__ = [
     "check_states_shape",
     "check_steady_voltage",
     "check_tau_syn_effect",
+    "mystery_neuron",
     "solution",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lifteach.exercises import _explorer_app, _populations, _simulating, _threshold, _zoom
+from lifteach.exercises import _explorer_app, _mystery, _populations, _simulating, _threshold, _zoom
 from lifteach.exercises._answers import describe
 from lifteach.exercises._exercise import Exercise
 from lifteach.exercises._feedback import Solution
@@ -25,9 +25,10 @@ REGISTRY: dict[str, Exercise[Any]] = {
         *_populations.EXERCISES,
         *_explorer_app.EXERCISES,
         *_zoom.EXERCISES,
+        *_mystery.EXERCISES,
     )
 }
-"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05)."""
+"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 08)."""
 
 EXERCISES: tuple[str, ...] = tuple(REGISTRY)
 """The names of the exercises, in the order the notebooks meet them."""
