@@ -150,6 +150,16 @@ CLAIMS = {
         "first spike at 50 ms, 37 spikes",
         "first spike at 49 ms, 70 spikes",
     ],
+    "08_the_mystery_neuron": [
+        "MysteryNeuron(seed=8)",
+        "peaks at 0.0197 at 16 ms",
+        "x = 0.2:   0 spikes, highest recorded voltage 0.881",
+        "x = 0.1:   0 spikes, highest recorded voltage 0.440",
+        "x = 0.3:  37 spikes, highest recorded voltage 1.060",
+        "x = 1.0: 125 spikes, highest recorded voltage 0.909",
+        "x =  0.5:  76.0 Hz, shortest interval 13 ms",
+        "x =  2.0: 166.0 Hz, shortest interval 6 ms",
+    ],
 }
 
 
@@ -202,6 +212,7 @@ COURSE = (
     "03_threshold_rheobase_fi",
     "04_populations_and_variability",
     "05_zoom_into_a_spike",
+    "08_the_mystery_neuron",
 )
 """The course in order: each notebook's **Next:** links to the one after it (append new tutorials here)."""
 

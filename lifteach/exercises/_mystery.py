@@ -539,9 +539,11 @@ class _Refractory(_Estimate):
 
     @property
     def steps_per_ms(self) -> int:
-        """k when the estimate is k times the period, or k times it plus one step: a count of steps at 1/k ms."""
+        """k when the estimate is k times the period (or that plus one step), k >= 4: a count of steps at
+        dt = 1/k ms. (Twice or three times the period is as likely an interval of a neuron that was not
+        driven hard enough, whose hint comes next.)"""
         k = round(self.value / self.truth)
-        if k < 2:
+        if k < 4:
             return 0
         for count in (k * self.truth, k * self.truth + 1.0):
             if close(self.value, count, relative=0.02, absolute=0.0):
@@ -589,15 +591,15 @@ REFRACTORY: Exercise[_Refractory] = Exercise(
             when=lambda f: f.one_step_more,
         ),
         not_yet(
+            "That looks like a count of steps at dt = {step_ms:g} ms ({steps_per_ms} steps per ms); the check "
+            "takes milliseconds: multiply the number of steps by dt.",
+            when=lambda f: f.steps_per_ms > 0,
+        ),
+        not_yet(
             "{value:g} ms is {off}: the neuron was not firing as fast as it can. After the refractory period "
             "the voltage still needed {climbing_steps} steps to climb back over the threshold. Raise the input "
             "until the rate stops growing (tens of times the rheobase): then it crosses in the first free step.",
             when=lambda f: f.climbing_steps > 0,
-        ),
-        not_yet(
-            "That looks like a count of steps at dt = {step_ms:g} ms ({steps_per_ms} steps per ms); the check "
-            "takes milliseconds: multiply the number of steps by dt.",
-            when=lambda f: f.steps_per_ms > 0,
         ),
         not_yet(
             "{value:g} ms is {off}: no spike can follow another sooner than the refractory period plus one step. "
