@@ -94,7 +94,13 @@ def test_every_figure_cell_drew_an_image(path: Path) -> None:
     # A cell that makes a figure (plt.subplots/plt.figure) or is tagged "figure" must store a PNG of it.
     for index, cell in enumerate(code_cells(path)):
         if FIGURE_CALL.search(cell.source) or "figure" in cell.metadata.get("tags", []):
-            images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+            # A PNG, or figures.show's <img> of one (with its description as alt text).
+            images = [
+                output
+                for output in cell.outputs
+                if "image/png" in output.get("data", {})
+                or 'src="data:image/png;base64,' in output.get("data", {}).get("text/html", "")
+            ]
             assert images, f"{path.name}, code cell {index} makes a figure but stored no image; {REFRESH}"
 
 
@@ -153,12 +159,16 @@ CLAIMS = {
     "08_the_mystery_neuron": [
         "MysteryNeuron(seed=8)",
         "peaks at 0.0197 at 16 ms",
-        "x = 0.2:   0 spikes, highest recorded voltage 0.881",
-        "x = 0.1:   0 spikes, highest recorded voltage 0.440",
-        "x = 0.3:  37 spikes, highest recorded voltage 1.060",
-        "x = 1.0: 125 spikes, highest recorded voltage 0.909",
-        "x =  0.5:  76.0 Hz, shortest interval 13 ms",
-        "x =  2.0: 166.0 Hz, shortest interval 6 ms",
+        "x = 0.2:   0 spikes",
+        "x = 0.3:  37 spikes",
+        "highest recorded voltage 0.440",
+        "highest recorded voltage 0.881",
+        "highest recorded voltage 1.060",
+        "highest recorded voltage 0.909",
+        "76.0 Hz, shortest interval 13 ms",
+        "166.0 Hz, shortest interval 6 ms",
+        "shortest interval 13 ms",
+        "shortest interval 6 ms",
     ],
 }
 
