@@ -99,6 +99,8 @@ CORNERS = list(
 @pytest.mark.parametrize("corner", CORNERS, ids=lambda c: "-".join(f"{x:g}" for x in c))
 def test_the_procedures_work_at_every_corner_of_the_ranges(corner: tuple[float, float, float, int]) -> None:
     neuron = neuron_with(*corner)
+    facts = _mystery.FIRST_TO_FALL.read("current", neuron)
+    assert facts.current_half_ms < facts.voltage_half_ms
     for name in CHECKS:
         _, feedback = solve(name, neuron)
         assert feedback.correct, f"{corner}, {name}: {feedback}"
@@ -321,8 +323,7 @@ def test_every_verdict_and_hint_is_reachable(name: str, answer: float, verdict: 
 
 @pytest.mark.parametrize("name", CHECKS)
 def test_every_row_of_every_table_is_reached(name: str) -> None:
-    exercise = _mystery.EXERCISES[list(CHECKS).index(name)]
-    assert exercise.name == name
+    exercise = next(exercise for exercise in _mystery.EXERCISES if exercise.name == name)
     reached = set()
     for answer, _, _ in VERDICTS[name]:
         facts = exercise.read(answer, NEURON)
@@ -347,6 +348,53 @@ def test_every_row_of_every_table_is_reached(name: str) -> None:
 def test_an_answer_that_cannot_be_judged_gets_a_hint(name: str, answer: object, words: str) -> None:
     feedback = CHECKS[name](answer, NEURON)
     assert feedback.verdict == "Hint" and words in feedback.message, feedback
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict", "words"),
+    [
+        ("current", "Correct", "The current: it is at half its peak"),
+        (" Current ", "Correct", "only the voltage's later fall"),
+        ("voltage", "Not yet", "pushes the voltage up"),
+        ("together", "Not yet", "different time constants"),
+        ("both", "Hint", '"current" or "voltage" or "together"'),
+        (..., "Hint", "Replace the `...`"),
+    ],
+)
+def test_every_verdict_of_the_first_prediction_is_reachable(answer: object, verdict: str, words: str) -> None:
+    feedback = exercises.check_mystery_first_to_fall(answer, NEURON)
+    assert feedback.verdict == verdict and words in feedback.message, feedback
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=str)
+def test_the_current_falls_first_for_every_neuron(seed: int | str) -> None:
+    facts = _mystery.FIRST_TO_FALL.read("current", mystery_neuron(seed))
+    assert 0 < facts.current_half_ms < facts.voltage_half_ms < math.inf
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict", "words"),
+    [
+        ("below", "Correct", "records the reset value"),
+        ("above", "Not yet", "the value above v_th is never stored"),
+        ("at", "Not yet", "strictly above v_th"),
+        ("under", "Hint", '"above" or "at" or "below"'),
+    ],
+)
+def test_every_verdict_of_the_second_prediction_is_reachable(answer: str, verdict: str, words: str) -> None:
+    feedback = exercises.check_mystery_highest_voltage(answer)
+    assert feedback.verdict == verdict and words in feedback.message, feedback
+
+
+def test_a_firing_mystery_neuron_never_records_its_threshold() -> None:
+    # What the second prediction says, for many neurons and drives.
+    for seed in range(20):
+        neuron = mystery_neuron(seed)
+        rheobase = neuron._v_th / neuron._tau_syn_ms
+        strengths = torch.tensor([1.001, 1.01, 1.5, 3.0, 30.0]) * rheobase
+        sweep = neuron.run(inputs.constant_current(1.0, 1000, neurons=5) * strengths)
+        assert bool((sweep.spike_counts() > 0).all())
+        assert float(sweep.v.max()) <= neuron._v_th
 
 
 @pytest.mark.parametrize("name", CHECKS)

@@ -37,7 +37,9 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "half_silent",
         "first_spike",
         "tau_syn_effect",
+        "mystery_first_to_fall",
         "mystery_tau_mem",
+        "mystery_highest_voltage",
         "mystery_threshold",
         "mystery_refractory",
     )

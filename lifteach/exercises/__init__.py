@@ -29,6 +29,8 @@ from lifteach.exercises._feedback import Feedback, Solution
 from lifteach.exercises._mystery import (
     MysteryNeuron,
     Recording,
+    check_mystery_first_to_fall,
+    check_mystery_highest_voltage,
     check_mystery_refractory,
     check_mystery_tau_mem,
     check_mystery_threshold,
@@ -64,6 +66,8 @@ __all__ = [
     "check_half_silent",
     "check_interspike_function",
     "check_mean_rate",
+    "check_mystery_first_to_fall",
+    "check_mystery_highest_voltage",
     "check_mystery_refractory",
     "check_mystery_tau_mem",
     "check_mystery_threshold",

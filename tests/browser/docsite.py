@@ -94,24 +94,42 @@ def tutorial_page(html: Path, notebook: Path) -> Path:
     return html / "notebooks" / f"{notebook.stem}.html"
 
 
+_EMBEDDED_PNG = "data:image/png;base64,"
+"""How ``lifteach.figures.show`` stores a figure: an <img> in an HTML output, its PNG in the address."""
+
+
 def stored_figures(notebook: Path) -> list[bytes]:
-    """The PNG images a notebook stores, in order."""
+    """The PNG images a notebook stores, in order: image/png outputs and figures.show's embedded ones."""
     stored = nbformat.read(notebook, as_version=4)
-    return [
-        base64.b64decode(output["data"]["image/png"])
-        for cell in stored.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if "image/png" in output.get("data", {})
-    ]
+    images = []
+    for cell in stored.cells:
+        for output in cell.outputs if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if "image/png" in data:
+                images.append(base64.b64decode(data["image/png"]))
+            elif _EMBEDDED_PNG in data.get("text/html", ""):
+                for image in BeautifulSoup(data["text/html"], "html.parser").find_all("img"):
+                    source = str(image.get("src", ""))
+                    if source.startswith(_EMBEDDED_PNG):
+                        images.append(base64.b64decode(source.removeprefix(_EMBEDDED_PNG)))
+    return images
 
 
-def page_figures(page: Path) -> list[Path]:
-    """The image files that a notebook page shows as cell outputs, in order."""
-    return [
-        (page.parent / unquote(str(image["src"]))).resolve()
-        for image in soup(page).select("div.cell_output img")
-    ]
+def page_figures(page: Path) -> list[Path | bytes]:
+    """The images that a notebook page shows as cell outputs, in order: files, or a PNG embedded in the page."""
+    shown: list[Path | bytes] = []
+    for image in soup(page).select("div.cell_output img"):
+        source = str(image["src"])
+        if source.startswith(_EMBEDDED_PNG):
+            shown.append(base64.b64decode(source.removeprefix(_EMBEDDED_PNG)))
+        else:
+            shown.append((page.parent / unquote(source)).resolve())
+    return shown
+
+
+def figure_bytes(shown: list[Path | bytes]) -> list[bytes]:
+    """The bytes of ``page_figures``'s images."""
+    return [image if isinstance(image, bytes) else image.read_bytes() for image in shown]
 
 
 # Attributes through which a page makes the browser load something, whatever the element's role.
