@@ -1,5 +1,6 @@
-"""Notebook 08, *The mystery neuron*: a LIF neuron with hidden parameters, drawn per learner from a seed, and
-the checks of the learner's estimates of its membrane time constant, threshold and refractory period.
+"""Notebook 08, *The mystery neuron*: a LIF neuron with hidden parameters, drawn per learner from a seed, the
+checks of the learner's estimates of its membrane time constant, threshold and refractory period, and of two
+predictions on the way (which falls first after a pulse, where a firing neuron's highest recorded voltage is).
 
 ``mystery_neuron(seed)`` draws the neuron; ``MysteryNeuron.run(input, dt)`` drives it and returns a
 ``Recording`` of what an experimenter measures (voltage, current, spikes) without the parameters. Neither
