@@ -205,6 +205,20 @@ CLAIMS = {
         "333.3 Hz for 2 ms",
         "166.7 Hz for 5 ms",
     ],
+    "08_the_mystery_neuron": [
+        "MysteryNeuron(seed=8)",
+        "peaks at 0.0197 at 16 ms",
+        "x = 0.2:   0 spikes",
+        "x = 0.3:  37 spikes",
+        "highest recorded voltage 0.440",
+        "highest recorded voltage 0.881",
+        "highest recorded voltage 1.060",
+        "highest recorded voltage 0.909",
+        "76.0 Hz, shortest interval 13 ms",
+        "166.0 Hz, shortest interval 6 ms",
+        "shortest interval 13 ms",
+        "shortest interval 6 ms",
+    ],
 }
 
 
@@ -259,11 +273,9 @@ COURSE = (
     "05_zoom_into_a_spike",
     "06_noise_and_variability",
     "07_discrete_time_and_refractory_period",
+    "08_the_mystery_neuron",
 )
 """The course in order: each notebook's **Next:** links to the one after it (append new tutorials here)."""
-
-WRITTEN_BESIDE = ("07_discrete_time_and_refractory_period",)
-"""Tutorials being written beside the course: the last one may link one of them before it lands."""
 
 NEXT_LINK = re.compile(r"^\*\*Next:\*\*.*?\]\(([^)]+\.ipynb)\)", re.MULTILINE | re.DOTALL)
 
@@ -274,21 +286,20 @@ def markdown_of(name: str) -> str:
 
 
 def test_the_course_is_one_chain_of_next_links() -> None:
-    # 09 (one step at a time) is being written beside this course; it joins the chain after 08 when it lands.
+    # 09 (one step at a time, the step inspector) stands beside the chain as an appendix: 08 links to it.
     assert set(COURSE) == {path.stem for path in TEXT_NOTEBOOKS} - {"09_one_step_at_a_time"}
     for here, there in itertools.pairwise(COURSE):
         links = NEXT_LINK.findall(markdown_of(here))
         assert links == [f"{there}.ipynb"], f"{here}: its **Next:** should link {there}.ipynb, got {links}"
     last = markdown_of(COURSE[-1])
     assert "**Next:**" in last
-    assert NEXT_LINK.findall(last) in ([], *([f"{name}.ipynb"] for name in WRITTEN_BESIDE))
+    assert NEXT_LINK.findall(last) == [], f"{COURSE[-1]} ends the course: its **Next:** links nothing"
+    assert "09_one_step_at_a_time.ipynb" in last
 
 
 def test_every_link_to_a_notebook_finds_it() -> None:
     for name in COURSE:
         for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", markdown_of(name)):
-            if name == COURSE[-1] and target.removesuffix(".ipynb") in WRITTEN_BESIDE:
-                continue
             assert (NOTEBOOKS / target).exists(), f"{name} links {target}, which does not exist"
 
 

@@ -13,8 +13,9 @@ readers announce; ``print(feedback)`` gives the same as plain text. This package
 so the checks also run under nbval and in plain Python.
 
 Inside: ``_exercise`` declares an exercise (how its answer is read, a table of outcomes), ``_simulating``,
-``_threshold``, ``_populations``, ``_zoom``, ``_noise`` and ``_discrete`` hold the exercises of notebooks 01, 03,
-04, 05, 06 and 07,
+``_threshold``, ``_populations``, ``_zoom``, ``_noise``, ``_discrete`` and ``_mystery`` hold the exercises of
+notebooks 01, 03, 04, 05, 06, 07 and 08 (``_mystery`` also holds ``mystery_neuron``, the neuron with hidden
+parameters that 08 studies),
 ``_explorer_app`` the questions of the explorer app (02, checked in 04), ``_plots`` reads back what a learner
 drew on matplotlib axes, ``_registry`` names them all, ``_feedback`` is what a check returns, and
 ``solutions/<name>.md`` are the worked solutions. ``teacher`` builds the teacher's edition of the notebooks.
@@ -37,6 +38,15 @@ from lifteach.exercises._noise import (
     check_fluctuation_cv,
     check_noise_per_step,
     check_noisy_subthreshold,
+from lifteach.exercises._mystery import (
+    MysteryNeuron,
+    Recording,
+    check_mystery_first_to_fall,
+    check_mystery_highest_voltage,
+    check_mystery_refractory,
+    check_mystery_tau_mem,
+    check_mystery_threshold,
+    mystery_neuron,
 )
 from lifteach.exercises._populations import check_cv, check_interspike_function, check_mean_rate
 from lifteach.exercises._registry import EXERCISES, solution
@@ -58,6 +68,8 @@ from lifteach.exercises._zoom import check_first_spike, check_tau_syn_effect
 __all__ = [
     "EXERCISES",
     "Feedback",
+    "MysteryNeuron",
+    "Recording",
     "Solution",
     "check_current_trace",
     "check_cv",
@@ -72,6 +84,11 @@ __all__ = [
     "check_mean_rate",
     "check_noise_per_step",
     "check_noisy_subthreshold",
+    "check_mystery_first_to_fall",
+    "check_mystery_highest_voltage",
+    "check_mystery_refractory",
+    "check_mystery_tau_mem",
+    "check_mystery_threshold",
     "check_peak_step",
     "check_raster",
     "check_rate_function",
@@ -83,5 +100,6 @@ __all__ = [
     "check_states_shape",
     "check_steady_voltage",
     "check_tau_syn_effect",
+    "mystery_neuron",
     "solution",
 ]

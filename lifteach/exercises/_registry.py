@@ -12,6 +12,7 @@ from typing import Any
 from lifteach.exercises import (
     _discrete,
     _explorer_app,
+    _mystery,
     _noise,
     _populations,
     _simulating,
@@ -35,9 +36,10 @@ REGISTRY: dict[str, Exercise[Any]] = {
         *_zoom.EXERCISES,
         *_noise.EXERCISES,
         *_discrete.EXERCISES,
+        *_mystery.EXERCISES,
     )
 }
-"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06, 07)."""
+"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06, 07, 08)."""
 
 EXERCISES: tuple[str, ...] = tuple(REGISTRY)
 """The names of the exercises, in the order the notebooks meet them."""
