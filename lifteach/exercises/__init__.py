@@ -33,11 +33,6 @@ from lifteach.exercises._discrete import (
 )
 from lifteach.exercises._explorer_app import check_half_silent, check_spike_drive
 from lifteach.exercises._feedback import Feedback, Solution
-from lifteach.exercises._noise import (
-    check_filtered_noise,
-    check_fluctuation_cv,
-    check_noise_per_step,
-    check_noisy_subthreshold,
 from lifteach.exercises._mystery import (
     MysteryNeuron,
     Recording,
@@ -47,6 +42,12 @@ from lifteach.exercises._mystery import (
     check_mystery_tau_mem,
     check_mystery_threshold,
     mystery_neuron,
+)
+from lifteach.exercises._noise import (
+    check_filtered_noise,
+    check_fluctuation_cv,
+    check_noise_per_step,
+    check_noisy_subthreshold,
 )
 from lifteach.exercises._populations import check_cv, check_interspike_function, check_mean_rate
 from lifteach.exercises._registry import EXERCISES, solution
@@ -82,13 +83,13 @@ __all__ = [
     "check_interspike_function",
     "check_max_rate",
     "check_mean_rate",
-    "check_noise_per_step",
-    "check_noisy_subthreshold",
     "check_mystery_first_to_fall",
     "check_mystery_highest_voltage",
     "check_mystery_refractory",
     "check_mystery_tau_mem",
     "check_mystery_threshold",
+    "check_noise_per_step",
+    "check_noisy_subthreshold",
     "check_peak_step",
     "check_raster",
     "check_rate_function",
