@@ -164,3 +164,15 @@ def test_the_launcher_starts_without_matplotlib_or_widgets() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
 
+
+MOST_LINES = 420
+"""A module is one idea and reads in one sitting: about 400 lines at most (issue 10), with a little slack."""
+
+
+def test_no_module_is_longer_than_about_400_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in _modules().values()
+        if (lines := len(path.read_text().splitlines())) > MOST_LINES
+    }
+    assert long == {}, f"split these modules by idea: {long}"
