@@ -77,3 +77,9 @@ __all__ = [
     "lif_step",
     "warm_up",
 ]
+
+# Each public name says it lives here, as when the core was one module: in reprs, in pickles (a saved
+# LIFParameters loads by the same path) and on the API pages.
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name
