@@ -24,6 +24,7 @@ The script prints a Markdown table; it asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib.metadata
 import json
@@ -35,6 +36,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -102,7 +104,7 @@ def time_seed_workloads(rounds: int) -> dict[str, dict[str, list[float]]]:
             lifs = modules(v_th)
             order = ["norse", "lifteach"] if round_ % 2 == 0 else ["lifteach", "norse"]
             for library in order:
-                times[name][library].append(seconds(lambda lif=lifs[library], x=x: lif(x)))
+                times[name][library].append(seconds(functools.partial(lifs[library], x)))
         print(f"  round {round_ + 1}/{rounds} done", file=sys.stderr)
     return times
 
@@ -186,7 +188,18 @@ def _reference_kernel() -> Callable[..., None]:
     import numpy as np
 
     @numba.njit(cache=False)
-    def loop(x, v, i, membrane, synapse, v_th, spikes, trace_v, trace_i, recorded):  # numba infers the types
+    def loop(  # numba infers the types from the arrays it is called with: Any here
+        x: Any,
+        v: Any,
+        i: Any,
+        membrane: Any,
+        synapse: Any,
+        v_th: Any,
+        spikes: Any,
+        trace_v: Any,
+        trace_i: Any,
+        recorded: Any,
+    ) -> None:
         zero, one = np.float32(0.0), np.float32(1.0)
         for t in range(x.shape[0]):
             for n in range(x.shape[1]):

@@ -199,7 +199,10 @@ def report(results: dict[str, Any], changes: int) -> str:
     theirs_p90 = 1000 * float(np.percentile(results["theirs"], 90))
     ratio = theirs_ms / ours_ms
     draws = ", ".join(f"{count} {kind}" for kind, count in results["draws"].items())
-    met = lambda ok: "met" if ok else "missed in this run"  # noqa: E731
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "missed in this run"
+
     lines = [
         "| one change, defaults (1000 neurons x 1000 steps; voltage + raster + spike counts) | median (ms) "
         "| 90th pct (ms) |",

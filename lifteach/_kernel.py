@@ -1,4 +1,4 @@
-"""The compiled CPU loop of the LIF core (numba): the same step as ``lif._step``, one neuron at a time.
+"""The compiled CPU loop of the LIF core (numba): the same step as ``lifteach.lif._step``, one neuron at a time.
 
 A torch loop pays torch's per-operation overhead (~2 us) about ten times per step whatever the number of
 neurons; compiled, a step of 1000 neurons costs under a microsecond. Every operation below is the float
@@ -22,7 +22,7 @@ import numpy as np
 def _lif_step(
     x: Any, v: Any, i: Any, membrane: Any, synapse: Any, v_leak: Any, v_th: Any, v_reset: Any
 ) -> tuple[Any, Any, Any]:
-    """One step of one neuron, as ``lif._step``: ``(v, i, z)`` after it (``x`` already weighted)."""
+    """One step of one neuron, as ``lifteach.lif._step``: ``(v, i, z)`` after it (``x`` already weighted)."""
     zero = v - v  # 0 and 1 in the state's dtype (float32 stays float32: an int would promote to float64)
     one = zero + np.float32(1.0)
     i_jump = i + x
@@ -34,7 +34,7 @@ def _lif_step(
 
 @numba.njit(cache=True, inline="always")
 def _refractory_update(rho: Any, z: Any, v_new: Any, v_before: Any, rho_reset: Any) -> tuple[Any, Any, Any]:
-    """Norse's refractory rule, as ``lif._refractory_update``: ``(v, z, rho)`` after a step."""
+    """Norse's refractory rule, as ``lifteach.lif._step._refractory_update``: ``(v, z, rho)`` after a step."""
     zero = rho - rho
     one = zero + np.float32(1.0)
     held = one if rho > zero else zero
@@ -120,7 +120,7 @@ def _lif_refractory_loop(
 
 
 def run(arrays: dict[str, np.ndarray], refractory: bool) -> None:
-    """Run the compiled loop on numpy arrays prepared by ``lif._integrate_compiled``."""
+    """Run the compiled loop on numpy arrays prepared by ``lifteach.lif._fast._integrate_compiled``."""
     a = arrays
     lif = (a["membrane_factor"], a["synapse_factor"], a["v_leak"], a["v_th"], a["v_reset"])
     outputs = (a["spikes"], a["record_index"], a["trace_v"], a["trace_i"])

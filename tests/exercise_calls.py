@@ -29,7 +29,7 @@ class Call:
 def code_cells(source: Path) -> list[str]:
     """The code cells of a notebook's .md source, in order, as Python (a magic becomes a get_ipython() call)."""
     notebook = jupytext.read(source)
-    python = TransformerManager()
+    python = TransformerManager()  # type: ignore[no-untyped-call]  # IPython leaves its __init__ unannotated
     return [python.transform_cell(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
 
 

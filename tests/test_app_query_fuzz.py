@@ -36,7 +36,7 @@ def good_pairs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 garbage_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=12
+    alphabet=st.characters(exclude_categories=["Cs"]), min_size=0, max_size=12
 ) | st.sampled_from(["nan", "inf", "-inf", "1e999", "0x10", "1,5", "", "  ", "%00", "<script>", "None", "-1"])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,12 @@ from lifteach import LIF, LIFParameters, LIFState, analysis, inputs, lif_integra
 from lifteach.lif import check_parameters
 
 REST = LIFState(v=torch.zeros(3), i=torch.zeros(3))
+
+
+def with_field(name: str, value: object) -> LIFParameters:
+    """The default parameters with the field ``name`` set to ``value`` (any value: the tests give wrong ones)."""
+    fields: dict[str, Any] = {name: value}
+    return LIFParameters()._replace(**fields)
 
 
 def refused(error: type[Exception], call: Callable[[], Any], *fragments: str) -> str:
@@ -43,7 +50,7 @@ entry_points = pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
 @pytest.mark.parametrize("name", ["tau_mem_inv", "tau_syn_inv"])
 @pytest.mark.parametrize("value", [0.0, -50.0])
 def test_a_non_positive_inverse_time_constant(entry: str, name: str, value: float) -> None:
-    p = LIFParameters()._replace(**{name: value})
+    p = with_field(name, value)
     message = refused(ValueError, lambda: ENTRY_POINTS[entry](p, 1e-3), f"p.{name}", repr(value))
     assert "positive" in message
 
@@ -52,7 +59,7 @@ def test_a_non_positive_inverse_time_constant(entry: str, name: str, value: floa
 @pytest.mark.parametrize("name", ["tau_mem_inv", "tau_syn_inv"])
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
 def test_a_non_finite_inverse_time_constant(entry: str, name: str, value: float) -> None:
-    p = LIFParameters()._replace(**{name: value})
+    p = with_field(name, value)
     refused(ValueError, lambda: ENTRY_POINTS[entry](p, 1e-3), f"p.{name}", repr(value))
 
 
@@ -116,7 +123,7 @@ def test_a_per_neuron_threshold_with_one_value_below_reset() -> None:
 @pytest.mark.parametrize("name", ["v_leak", "v_th", "v_reset", "alpha"])
 @pytest.mark.parametrize("value", [math.nan, math.inf])
 def test_a_non_finite_voltage_or_alpha(entry: str, name: str, value: float) -> None:
-    p = LIFParameters()._replace(**{name: value})
+    p = with_field(name, value)
     refused(ValueError, lambda: ENTRY_POINTS[entry](p, 1e-3), f"p.{name}", repr(value))
 
 
@@ -171,7 +178,7 @@ def test_a_per_neuron_parameter_with_more_dimensions_than_the_neurons() -> None:
 def test_a_state_that_does_not_fit_the_input() -> None:
     state = LIFState(v=torch.zeros(4), i=torch.zeros(4))
     refused(ValueError, lambda: LIF()(torch.zeros(10, 7), state), "state.v", "(4,)", "(7,)")
-    refused(TypeError, lambda: LIF()(torch.zeros(10, 7), (1, 2, 3)), "state", "tuple")  # type: ignore[arg-type]
+    refused(TypeError, lambda: LIF()(torch.zeros(10, 7), (1, 2, 3)), "state", "tuple")
     bad = LIFState(v=torch.zeros(7), i=torch.full((7,), math.nan))
     refused(ValueError, lambda: LIF()(torch.zeros(10, 7), bad), "state.i", "NaN")
 
@@ -378,7 +385,8 @@ def test_a_non_finite_amplitude(amplitude: float) -> None:
 
 def test_analysis_refuses_what_is_not_a_result() -> None:
     for measure in (analysis.spike_counts, analysis.firing_rates, analysis.population_rate):
-        refused(TypeError, lambda measure=measure: measure(torch.zeros(5, 3)), "Result", "Tensor")
+        wrong = torch.zeros(5, 3)  # a tensor where a Result belongs, on purpose
+        refused(TypeError, functools.partial(measure, wrong), "Result", "Tensor")  # type: ignore[arg-type]
 
 
 def test_a_neuron_that_does_not_exist() -> None:
@@ -423,7 +431,7 @@ def test_a_module_that_refused_an_input_still_works_and_is_unchanged() -> None:
         with pytest.raises((ValueError, TypeError)):
             lif(bad)
     assert lif.p is p and lif.dt == 1e-3 and lif.record_states
-    assert torch.equal(p.v_th, torch.tensor([0.3, 0.4, 0.5]))
+    assert torch.equal(torch.as_tensor(p.v_th), torch.tensor([0.3, 0.4, 0.5]))
     after = lif(good)
     assert torch.equal(before[0], after[0])
     assert torch.equal(before[1].v, after[1].v)
@@ -467,4 +475,4 @@ def test_check_parameters_returns_dt_and_changes_nothing() -> None:
     assert check_parameters(p, 2e-3, (2,)) == 2e-3
     with pytest.raises(ValueError):
         check_parameters(p, 2e-3, (3,))
-    assert torch.equal(p.v_th, torch.tensor([0.3, 0.4]))
+    assert torch.equal(torch.as_tensor(p.v_th), torch.tensor([0.3, 0.4]))

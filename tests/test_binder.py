@@ -103,7 +103,7 @@ def _run(command: list[str], timeout: float = 120, **kwargs: Any) -> str:
     """Run ``command``; its output is shown only when it fails (pip is chatty here)."""
     completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
     assert completed.returncode == 0, f"{command} failed:\n{completed.stdout}\n{completed.stderr}"
-    return completed.stdout
+    return str(completed.stdout)
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ from lifteach import analysis, figures, inputs, plot
 from lifteach.describe import PANEL_DESCRIPTIONS, describe
 from lifteach.explorer.parts import error_html
 from lifteach.lif import LIFParameters
-from lifteach.simulate import simulate
+from lifteach.simulate import Result, simulate
 
 
-def hand_made_run() -> object:
+def hand_made_run() -> Result:
     """Three neurons: 0 gets two strong kicks (two spikes), 1 one weak kick (no spike), 2 nothing."""
     drive = torch.zeros(100, 3)
     drive[10, 0] = drive[50, 0] = 1.5
@@ -39,6 +39,7 @@ def test_the_voltage_panel_says_who_spiked_when_and_the_peak_against_the_thresho
         "Membrane voltage of neurons 0, 1 and 2 over 100 ms against the threshold v_th = 0.3"
     )
     assert f"neuron 0 spiked 2 times, at {times[0][0]:.4g} and {times[0][1]:.4g} ms" in words
+    assert result.v is not None
     peak = float(result.v[:, 1].max())
     assert 0 < peak < 0.3
     assert f"neuron 1 did not spike: its voltage peaked at {peak:.3g}" in words

@@ -203,7 +203,7 @@ PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQG
 
 
 def image_cell(metadata: dict[str, object], output_metadata: dict[str, object]) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell("figure()", metadata=metadata)
+    cell: nbformat.NotebookNode = nbformat.v4.new_code_cell("figure()", metadata=metadata)
     cell.execution_count = 1
     cell.outputs = [
         nbformat.v4.new_output(

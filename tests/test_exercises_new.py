@@ -147,7 +147,9 @@ def test_raster_asks_for_labels_and_for_the_simulation(population: Result) -> No
 
 def test_the_app_questions_use_the_explorers_default_input() -> None:
     arguments = simulation_arguments({})
-    weighted = arguments["input"].float() * arguments["input_weight"]
+    weight = arguments["input_weight"]
+    assert weight is not None  # the default input is spikes of a weight
+    weighted = arguments["input"].float() * weight
     assert torch.equal(_explorer_app.explorer_default_input(), weighted)
     assert simulation_arguments({})["p"] == LIFParameters(v_th=0.3)
 

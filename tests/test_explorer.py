@@ -9,7 +9,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 import numpy as np
 import pytest
@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from matplotlib.figure import Figure
 from PIL import Image
 
-from lifteach import analysis
+from lifteach import analysis, plot
 from lifteach.explorer import (
     CONTROLS,
     DEFAULT_CONTROLS,
@@ -33,7 +33,22 @@ from lifteach.explorer import (
 from lifteach.lif import LIFParameters
 from lifteach.simulate import MEMORY_BUDGET_BYTES, simulate
 
-SMALL = {"n_neurons": 100, "duration": 200}
+
+class Small(TypedDict):
+    n_neurons: int
+    duration: int
+
+
+SMALL: Small = {"n_neurons": 100, "duration": 200}
+"""A small explorer: quick to simulate and draw."""
+
+T = TypeVar("T")
+
+
+def shown(value: T | None) -> T:
+    """``value``, which the test expects to be there (an explorer's result, a recorded trace, a match)."""
+    assert value is not None
+    return value
 
 
 @pytest.fixture
@@ -116,7 +131,7 @@ def test_changing_only_the_neuron_reuses_the_input(explorer: Explorer) -> None:
     explorer.set(v_th=0.4, tau_mem=12.0, tau_syn=6.0)
     assert explorer.result is not None and explorer.result.input is first.input
     fresh = simulate(**simulation_arguments(explorer.values, record=("v",)))
-    assert torch.equal(explorer.result.spikes, fresh.spikes)
+    assert torch.equal(shown(explorer.result).spikes, fresh.spikes)
     explorer.set(seed=1)
     assert explorer.result.input is not first.input
     assert input_settings({"v_th": 2.0}) == input_settings({}) != input_settings({"seed": 1})
@@ -132,9 +147,11 @@ def test_the_seed_reproduces_the_input_and_leaves_global_random_state_alone() ->
     assert not torch.equal(first, simulation_arguments({"seed": 5, "input_kind": "noisy"})["input"])
     app = Explorer(seed=4, **SMALL)
     assert app.result is not None
-    assert torch.equal(app.result.spikes, Explorer(seed=4, **SMALL).result.spikes)
+    assert torch.equal(app.result.spikes, shown(Explorer(seed=4, **SMALL).result).spikes)
     assert torch.equal(torch.get_rng_state(), torch_state)
-    assert np.array_equal(np.random.get_state()[1], numpy_state[1])
+    numpy_after = np.random.get_state()
+    assert isinstance(numpy_state, tuple) and isinstance(numpy_after, tuple)  # (name, keys, ...)
+    assert np.array_equal(numpy_after[1], numpy_state[1])
 
 
 def test_the_mapping_refuses_what_it_cannot_simulate() -> None:
@@ -182,10 +199,10 @@ def test_the_explorer_has_the_named_controls_and_shows_controls_figure_and_summa
     assert "application/vnd.jupyter.widget-view+json" in bundle
     children = explorer.widget.children
     assert explorer.image in children and explorer.message in children
-    assert explorer.image.format == "png" and explorer.png().startswith(b"\x89PNG")
+    assert shown(explorer.image).format == "png" and explorer.png().startswith(b"\x89PNG")
     width, height = Image.open(io.BytesIO(explorer.png())).size
     assert (width, height) == tuple(round(x * explorer.figure.dpi) for x in explorer.figure.get_size_inches())
-    assert explorer.summary.value.startswith(f"{explorer.result.total_spikes:,} spikes")
+    assert explorer.summary.value.startswith(f"{shown(explorer.result).total_spikes:,} spikes")
     assert isinstance(explorer.figure, Figure)
 
 
@@ -222,7 +239,7 @@ def test_a_change_during_a_run_is_run_once_more_with_the_latest_value(explorer: 
     explorer.set(seed=10)
     assert explorer.values["seed"] == 12
     fresh = simulate(**simulation_arguments(explorer.values, record=("v",)))
-    assert torch.equal(explorer.result.spikes, fresh.spikes)
+    assert torch.equal(shown(explorer.result).spikes, fresh.spikes)
     assert explorer.simulations - before == 3  # 10, then 11 (set during the run of 10), then 12
 
 
@@ -231,12 +248,15 @@ def test_the_figure_follows_the_controls(explorer: Explorer) -> None:
     result = explorer.result
     assert result is not None and result.n_neurons == 250 and result.n_steps == 300
     raster, voltage, histogram = (explorer.panels[name] for name in ("raster", "voltage", "spike_counts"))
-    assert len(raster.points.get_xdata()) == result.total_spikes > 0
-    assert list(voltage.threshold_line.get_ydata()) == [0.45, 0.45]
+    assert isinstance(raster, plot.RasterPanel) and isinstance(voltage, plot.TracePanel)
+    assert isinstance(histogram, plot.HistogramPanel)
+    assert len(np.asarray(raster.points.get_xdata())) == result.total_spikes > 0
+    assert list(np.asarray(shown(voltage.threshold_line).get_ydata())) == [0.45, 0.45]
     assert histogram.bars.get_data()[0].sum() == 250
     assert raster.ax.get_ylim() == (-0.5, 249.5) and raster.ax.get_xlim() == (0.0, 300.0)
     explorer.controls["n_neurons"].value = 40
-    assert explorer.panels["spike_counts"].bars.get_data()[0].sum() == 40
+    counts = explorer.panels["spike_counts"]
+    assert isinstance(counts, plot.HistogramPanel) and counts.bars.get_data()[0].sum() == 40
 
 
 def test_summary_says_total_spikes_mean_rate_and_silent_share(explorer: Explorer) -> None:
@@ -244,8 +264,8 @@ def test_summary_says_total_spikes_mean_rate_and_silent_share(explorer: Explorer
     assert result is not None
     counts = analysis.spike_counts(result)
     text = explorer.summary.value
-    total, rate, silent = re.search(
-        r"([\d,]+) spikes .* mean rate ([\d.]+) Hz · ([\d.]+)% of neurons silent", text
+    total, rate, silent = shown(
+        re.search(r"([\d,]+) spikes .* mean rate ([\d.]+) Hz · ([\d.]+)% of neurons silent", text)
     ).groups()
     assert int(total.replace(",", "")) == result.total_spikes
     assert float(rate) == pytest.approx(float(analysis.firing_rates(result).mean()), rel=1e-2)
@@ -277,7 +297,7 @@ def test_csv_export_holds_every_spike_and_the_recorded_traces(explorer: Explorer
     voltages = [row for row in rows if row["quantity"] == "v"]
     assert len(voltages) == result.n_steps * 3
     neuron_1 = [float(r["value"]) for r in voltages if r["neuron"] == "1"]
-    np.testing.assert_array_equal(np.array(neuron_1, dtype=np.float32), result.v[:, 1].numpy())
+    np.testing.assert_array_equal(np.array(neuron_1, dtype=np.float32), shown(result.v)[:, 1].numpy())
 
 
 def test_export_makes_download_links_of_the_figure_and_the_data(explorer: Explorer) -> None:

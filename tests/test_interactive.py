@@ -12,7 +12,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 import matplotlib
 import numpy as np
@@ -23,7 +23,13 @@ from PIL import Image
 from lifteach.explorer import Explorer
 from lifteach.explorer.views import IPYMPL_BACKENDS, CanvasView, ipympl_active
 
-SMALL = {"n_neurons": 100, "duration": 200}
+
+class Small(TypedDict):
+    n_neurons: int
+    duration: int
+
+
+SMALL: Small = {"n_neurons": 100, "duration": 200}
 
 
 class FrontEnd:
@@ -131,11 +137,9 @@ def test_the_explorer_draws_on_ipympls_canvas_where_matplotlib_widget_is_on(
     assert explorer.interactive and explorer.image is None
     assert isinstance(explorer.figure_widget, Canvas) and explorer.figure.canvas is explorer.figure_widget
     assert explorer.figure_widget in explorer.widget.children
-    assert "lifteach-figure" in explorer.figure_widget._dom_classes
-    assert (
-        explorer.figure_widget.toolbar_visible == "fade-in-fade-out"
-        and not explorer.figure_widget.header_visible
-    )
+    canvas: Any = explorer.figure_widget  # ipympl's Canvas widget, whose traits mypy cannot see (untyped)
+    assert "lifteach-figure" in canvas._dom_classes
+    assert canvas.toolbar_visible == "fade-in-fade-out" and not canvas.header_visible
     explorer.close()
 
 

@@ -12,7 +12,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = ["lifteach.lif", "lifteach.inputs", "lifteach._checks", "lifteach.simulate", "lifteach.analysis"]
+# The core package's modules (lifteach/lif/) as well as the package: a module added there is probed without
+# anyone having to list it here.
+LIF_MODULES = sorted(
+    f"lifteach.lif.{path.stem}"
+    for path in (Path(__file__).resolve().parents[1] / "lifteach" / "lif").glob("_*.py")
+    if path.stem != "__init__"
+)
+CORE = [
+    *LIF_MODULES,
+    "lifteach.lif",
+    "lifteach.inputs",
+    "lifteach._checks",
+    "lifteach.simulate",
+    "lifteach.analysis",
+]
 
 WATCHED = ["matplotlib", "matplotlib.pyplot", "ipywidgets"]
 
@@ -41,6 +55,7 @@ def watched_imports(modules: list[str]) -> dict[str, list[str]]:
 
 
 def test_the_core_and_the_measures_import_neither_matplotlib_nor_ipywidgets() -> None:
+    assert len(LIF_MODULES) >= 7  # the glob found the core's modules
     loaded = watched_imports(CORE)
     assert loaded == {module: [] for module in CORE}
 
@@ -148,3 +163,16 @@ def test_the_launcher_starts_without_matplotlib_or_widgets() -> None:
     code = "import sys, lifteach.app, lifteach.__main__; print(sorted({'matplotlib', 'ipywidgets'} & set(sys.modules)))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+MOST_LINES = 420
+"""A module is one idea and reads in one sitting: about 400 lines at most (issue 10), with a little slack."""
+
+
+def test_no_module_is_longer_than_about_400_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in _modules().values()
+        if (lines := len(path.read_text().splitlines())) > MOST_LINES
+    }
+    assert long == {}, f"split these modules by idea: {long}"

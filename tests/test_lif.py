@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal, TypedDict
 
 import numpy as np
 import pytest
@@ -371,8 +372,16 @@ def float32_at_most(value: float) -> float:
     return float(rounded if rounded <= value else np.nextafter(rounded, np.float32(-np.inf)))
 
 
+class Float32(TypedDict):
+    """The arguments of ``st.floats`` that draw finite float32 values."""
+
+    width: Literal[32]
+    allow_nan: bool
+    allow_infinity: bool
+
+
 # Parameters drawn as float32 values, so that the float64 closed forms and the float32 simulation agree on them.
-f32 = {"width": 32, "allow_nan": False, "allow_infinity": False}
+f32: Float32 = {"width": 32, "allow_nan": False, "allow_infinity": False}
 
 
 @st.composite
@@ -501,12 +510,16 @@ def test_every_path_gives_the_same_numbers_bit_for_bit(
             state: LIFState = rest
             for x_t in drive:
                 z, state = lif_step(x_t, state, p, dt)
-                zs.append(z), vs.append(state.v), is_.append(state.i)
+                zs.append(z)
+                vs.append(state.v)
+                is_.append(state.i)
         else:
             refrac = LIFRefracState(lif=rest, rho=torch.zeros(neurons, dtype=dtype))
             for x_t in drive:
                 z, refrac = lif_refrac_step(x_t, refrac, LIFRefracParameters(p, rho_reset), dt)
-                zs.append(z), vs.append(refrac.lif.v), is_.append(refrac.lif.i)
+                zs.append(z)
+                vs.append(refrac.lif.v)
+                is_.append(refrac.lif.i)
     z_ref, v_ref, i_ref = torch.stack(zs), torch.stack(vs), torch.stack(is_)
     if record_neurons is not None:
         v_ref, i_ref = v_ref[:, record_neurons], i_ref[:, record_neurons]

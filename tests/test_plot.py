@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pytest
 import torch
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from lifteach import analysis, plot
 from lifteach.inputs import constant_current, poisson_spikes
@@ -18,15 +22,31 @@ from lifteach.simulate import Result, simulate
 
 ALL_PANELS = sorted(plot.PANELS)
 
+T = TypeVar("T")
 
-def axes() -> object:
+
+def axes() -> Axes:
     figure = Figure(figsize=(5, 3))
     FigureCanvasAgg(figure)
     return figure.add_subplot()
 
 
+def shown(value: T | None) -> T:
+    """``value``, which the test expects to be there: an artist a panel may leave out, a trace not recorded."""
+    assert value is not None
+    return value
+
+
+def xdata(line: Line2D) -> np.ndarray:
+    return np.asarray(line.get_xdata())
+
+
+def ydata(line: Line2D) -> np.ndarray:
+    return np.asarray(line.get_ydata())
+
+
 def draw(panel: plot.Panel) -> None:
-    panel.ax.get_figure(root=True).canvas.draw()
+    shown(panel.ax.get_figure(root=True)).canvas.draw()
 
 
 def tiny() -> Result:
@@ -47,7 +67,9 @@ def population(neurons: int = 1000, steps: int = 1000, seed: int = 0, v_th: floa
 
 @pytest.mark.parametrize("name", ALL_PANELS)
 @pytest.mark.parametrize("make", [tiny, silent], ids=["tiny", "empty"])
-def test_every_panel_draws_tiny_and_empty_results_and_updates_between_them(name: str, make: object) -> None:
+def test_every_panel_draws_tiny_and_empty_results_and_updates_between_them(
+    name: str, make: Callable[[], Result]
+) -> None:
     first = make()
     panel = plot.PANELS[name](axes(), first)
     draw(panel)
@@ -72,7 +94,7 @@ def test_raster_draws_one_tick_per_spike_and_keeps_its_artist() -> None:
     result = population()
     panel = plot.raster(axes(), result)
     times, neurons = panel.points.get_data()
-    assert len(times) == result.total_spikes > 0
+    assert len(np.asarray(times)) == result.total_spikes > 0
     steps, expected_neurons = result.spike_indices()
     np.testing.assert_allclose(np.asarray(times), steps * 1.0)
     np.testing.assert_array_equal(np.asarray(neurons), expected_neurons)
@@ -80,14 +102,14 @@ def test_raster_draws_one_tick_per_spike_and_keeps_its_artist() -> None:
     other = population(neurons=200, steps=500, seed=1)
     panel.update(other)
     assert panel.points is line
-    assert len(panel.points.get_xdata()) == other.total_spikes
+    assert len(xdata(panel.points)) == other.total_spikes
     assert panel.ax.get_ylim() == (-0.5, 199.5)
     assert panel.ax.get_xlim() == (0.0, 500.0)
 
 
 def test_an_empty_raster_is_an_empty_raster() -> None:
     panel = plot.raster(axes(), silent(neurons=50))
-    assert len(panel.points.get_xdata()) == 0
+    assert len(xdata(panel.points)) == 0
     assert panel.points.get_visible() and not panel.density.get_visible()
     assert not panel.note.get_visible()
     draw(panel)
@@ -98,8 +120,8 @@ def test_a_large_raster_draws_a_sample_and_says_so() -> None:
     panel = plot.raster(axes(), result, max_neurons=1000)
     assert panel.shown_every == 100
     sampled = result.spikes[:, ::100]
-    assert len(panel.points.get_xdata()) == int(sampled.sum()) > 0
-    assert set(np.unique(np.asarray(panel.points.get_ydata())) % 100) == {0}
+    assert len(xdata(panel.points)) == int(sampled.sum()) > 0
+    assert set(np.unique(ydata(panel.points)) % 100) == {0}
     assert panel.note.get_visible() and "every 100th neuron" in panel.note.get_text()
     assert panel.ax.get_ylim() == (-0.5, 99_999.5)
 
@@ -109,7 +131,7 @@ def test_a_raster_with_too_many_spikes_shows_their_density_and_says_so() -> None
     panel = plot.raster(axes(), result, max_points=1000)
     assert result.total_spikes > 1000
     assert panel.mode == "density" and panel.density.get_visible() and not panel.points.get_visible()
-    assert float(panel.density.get_array().sum()) == result.total_spikes
+    assert float(shown(panel.density.get_array()).sum()) == result.total_spikes
     assert "darker = more spikes" in panel.note.get_text()
     panel.update(silent(neurons=300))
     assert panel.mode == "points" and not panel.note.get_visible()
@@ -119,18 +141,18 @@ def test_voltage_shows_traces_threshold_and_a_mark_per_spike() -> None:
     result = population(neurons=20, steps=400)
     panel = plot.voltage(axes(), result, neurons=2)
     assert len(panel.traces) == 2
-    np.testing.assert_array_equal(panel.traces[1].get_ydata(), result.v[:, 1].numpy())
-    np.testing.assert_allclose(panel.traces[0].get_xdata(), result.times_ms)
-    assert list(panel.threshold_line.get_ydata()) == [0.3, 0.3]
+    np.testing.assert_array_equal(ydata(panel.traces[1]), shown(result.v)[:, 1].numpy())
+    np.testing.assert_allclose(xdata(panel.traces[0]), result.times_ms)
+    assert list(ydata(shown(panel.threshold_line))) == [0.3, 0.3]
     for j in range(2):
         marks = np.asarray(panel.spike_marks[j].get_xdata())
         assert np.count_nonzero(~np.isnan(marks)) == 2 * int(result.spikes[:, j].sum())
     assert panel.ax.get_ylim()[1] > 0.3
     panel.update(simulate(torch.zeros(50, 1), LIFParameters(v_th=2.0)))
-    assert list(panel.threshold_line.get_ydata()) == [2.0, 2.0]
-    assert "2" in panel.threshold_label.get_text()
+    assert list(ydata(shown(panel.threshold_line))) == [2.0, 2.0]
+    assert "2" in shown(panel.threshold_label).get_text()
     assert len(panel.traces) == 1
-    assert [text.get_text() for text in panel.ax.get_legend().get_texts()] == ["neuron 0", "threshold"]
+    assert [text.get_text() for text in shown(panel.ax.get_legend()).get_texts()] == ["neuron 0", "threshold"]
 
 
 def test_trace_panels_say_when_nothing_was_recorded() -> None:
@@ -143,7 +165,7 @@ def test_trace_panels_say_when_nothing_was_recorded() -> None:
 def test_current_traces_are_the_recorded_current() -> None:
     result = tiny()
     panel = plot.current(axes(), result)
-    np.testing.assert_array_equal(panel.traces[0].get_ydata(), result.i[:, 0].numpy())
+    np.testing.assert_array_equal(ydata(panel.traces[0]), shown(result.i)[:, 0].numpy())
     assert panel.threshold_line is None
 
 
@@ -154,7 +176,7 @@ def test_spike_count_histogram_adds_up_to_the_neurons() -> None:
     assert counts.sum() == 1000
     expected = np.bincount(analysis.spike_counts(result).numpy())
     np.testing.assert_array_equal(counts[: len(expected)], expected)
-    assert panel.mean_line.get_xdata()[0] == pytest.approx(result.total_spikes / 1000)
+    assert xdata(panel.mean_line)[0] == pytest.approx(result.total_spikes / 1000)
     panel.update(population(neurons=37, steps=200))
     assert panel.bars.get_data()[0].sum() == 37
 
@@ -173,14 +195,14 @@ def test_input_count_histogram_counts_input_spikes() -> None:
     counts, _edges, _ = panel.bars.get_data()
     assert counts.sum() == 100
     assert panel.ax.get_xlabel() == "input spikes per neuron"
-    assert panel.mean_line.get_xdata()[0] == pytest.approx(float(spikes.sum()) / 100)
+    assert xdata(panel.mean_line)[0] == pytest.approx(float(spikes.sum()) / 100)
     weighted = simulate(spikes.float() * 0.5)
     panel.update(weighted)
     assert "each adds 0.5" in panel.ax.get_xlabel()
-    assert panel.mean_line.get_xdata()[0] == pytest.approx(float(spikes.sum()) / 100)
+    assert xdata(panel.mean_line)[0] == pytest.approx(float(spikes.sum()) / 100)
     panel.update(simulate(constant_current(0.1, 100, 10)))
     assert panel.ax.get_xlabel().startswith("summed input")
-    assert panel.mean_line.get_xdata()[0] == pytest.approx(10.0)
+    assert xdata(panel.mean_line)[0] == pytest.approx(10.0)
     assert panel.bars.get_data()[0].sum() == 10
 
 
@@ -205,8 +227,8 @@ def test_fi_curve_puts_the_closed_form_beside_simulated_points() -> None:
     sampled, simulated = (np.asarray(a) for a in panel.simulated.get_data())
     _, expected, _ = analysis.fi_curve(torch.from_numpy(sampled * unit), result.p)
     np.testing.assert_allclose(simulated, expected)
-    assert panel.rheobase_line.get_xdata()[0] == pytest.approx(0.5)
-    x_run, y_run = (float(a[0]) for a in panel.this_run.get_data())
+    assert xdata(panel.rheobase_line)[0] == pytest.approx(0.5)
+    x_run, y_run = (float(np.asarray(a)[0]) for a in panel.this_run.get_data())
     assert x_run == pytest.approx(1.5)
     assert y_run == pytest.approx(result.total_spikes / 0.3)
     assert panel.ax.get_xlim()[1] >= 2.0
@@ -225,9 +247,9 @@ def test_references_are_drawn_faintly_and_removed() -> None:
         draw(panel)
     voltage = plot.voltage(axes(), second)
     voltage.set_reference(first)
-    assert len(voltage.ghosts) == 3 and voltage.ghost_threshold.get_visible()
+    assert len(voltage.ghosts) == 3 and shown(voltage.ghost_threshold).get_visible()
     voltage.set_reference(None)
-    assert voltage.ghosts == [] and not voltage.ghost_threshold.get_visible()
+    assert voltage.ghosts == [] and not shown(voltage.ghost_threshold).get_visible()
 
 
 def test_the_background_key_follows_the_limits_but_not_the_data() -> None:
@@ -241,9 +263,9 @@ def test_the_background_key_follows_the_limits_but_not_the_data() -> None:
 
 def test_panels_refuse_what_they_cannot_draw() -> None:
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
-        plot.raster(object(), tiny())
+        plot.raster(object(), tiny())  # type: ignore[arg-type]  # the wrong type, on purpose
     with pytest.raises(TypeError, match=r"Result of lifteach\.simulate"):
-        plot.voltage(axes(), torch.zeros(3, 3))
+        plot.voltage(axes(), torch.zeros(3, 3))  # type: ignore[arg-type]  # the wrong type, on purpose
     with pytest.raises(ValueError, match="neurons must be"):
         plot.voltage(axes(), tiny(), neurons=0)
     with pytest.raises(ValueError, match="bin_width"):
@@ -255,10 +277,10 @@ def test_panels_refuse_what_they_cannot_draw() -> None:
 def test_per_neuron_parameters_get_a_note_instead_of_an_f_i_curve() -> None:
     result = simulate(constant_current(0.5, 50, 2), LIFParameters(v_th=torch.tensor([0.5, 1.0])))
     panel = plot.fi_curve(axes(), result)
-    assert len(panel.prediction.get_xdata()) == 0
+    assert len(xdata(panel.prediction)) == 0
     assert "per-neuron" in panel.note.get_text()
     voltage = plot.voltage(axes(), result)
-    assert "per-neuron" in voltage.threshold_label.get_text()
+    assert "per-neuron" in shown(voltage.threshold_label).get_text()
     draw(voltage)
 
 

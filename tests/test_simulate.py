@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from lifteach import LIF, LIFParameters, LIFRefracState, Result, analysis, simulate
+from lifteach import LIF, LIFParameters, LIFRefracState, LIFState, Result, analysis, simulate
 from lifteach.inputs import poisson_spikes
 from lifteach.simulate import DEFAULT_RECORDED
 
@@ -21,7 +21,7 @@ def test_a_large_run_keeps_only_the_requested_neurons_traces() -> None:
     assert result.v is not None and result.v.shape == (200, 2)
     assert result.i is not None and result.i.shape == (200, 2)
     assert result.recorded_neurons.tolist() == [0, 1]
-    assert result.final_state.v.shape == (100_000,)
+    assert isinstance(result.final_state, LIFState) and result.final_state.v.shape == (100_000,)
 
 
 def test_the_default_records_the_first_ten_neurons() -> None:
@@ -43,6 +43,7 @@ def test_recorded_traces_equal_the_full_modules_traces_and_spikes() -> None:
         assert result.v is not None and result.i is not None
         assert torch.equal(result.v, states.v[:, chosen])
         assert torch.equal(result.i, states.i[:, chosen])
+        assert isinstance(result.final_state, LIFState)
         assert torch.equal(result.final_state.v, states.v[-1])
 
 

@@ -55,7 +55,7 @@ def page_values(page: Page) -> dict[str, Any]:
         widget = control(page, name)
         if spec.kind == "choice":
             label = widget.locator("select").input_value()  # the option's value is its label
-            values[name] = next(key for key, text in spec.options.items() if text == label)
+            values[name] = next(key for key, text in spec.options.items() if text == label)  # type: ignore[union-attr]  # a choice has options
         elif widget.locator(".widget-readout").count():
             text = widget.locator(".widget-readout").inner_text()
             values[name] = int(text) if spec.kind == "int" else float(text)
