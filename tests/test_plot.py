@@ -288,7 +288,7 @@ def test_the_f_i_panel_draws_and_names_the_ceiling_of_a_refractory_period() -> N
     result = simulate(constant_current(3.0, 300, 1), LIFParameters(v_th=0.5), refractory=4e-3)
     panel = plot.fi_curve(axes(), result, max_input=30.0)
     ceiling = analysis.rate_ceiling(result.dt, 4e-3)
-    assert panel.ceiling_line.get_ydata()[0] == pytest.approx(ceiling)
+    assert ydata(panel.ceiling_line)[0] == pytest.approx(ceiling)
     assert (
         f"{ceiling:.3g} Hz" in panel.ceiling_text.get_text()
         and "1/(4 ms + dt)" in panel.ceiling_text.get_text()
@@ -303,6 +303,6 @@ def test_the_f_i_panel_draws_and_names_the_ceiling_of_a_refractory_period() -> N
     draw(panel)
     # A run without a refractory period has no ceiling drawn, and the panel follows the change.
     panel.update(simulate(constant_current(3.0, 300, 1), LIFParameters(v_th=0.5)))
-    assert np.isnan(panel.ceiling_line.get_ydata()[0]) and panel.ceiling_text.get_text() == ""
+    assert np.isnan(ydata(panel.ceiling_line)[0]) and panel.ceiling_text.get_text() == ""
     assert predicted.max() < np.asarray(panel.prediction.get_ydata()).max()
     draw(panel)

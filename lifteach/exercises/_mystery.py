@@ -32,6 +32,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -736,5 +737,5 @@ def check_mystery_refractory(answer: object, mystery: object) -> Feedback:
     return REFRACTORY.check(answer, mystery)
 
 
-EXERCISES = (FIRST_TO_FALL, TAU_MEM, HIGHEST_VOLTAGE, THRESHOLD, REFRACTORY)
+EXERCISES: tuple[Exercise[Any], ...] = (FIRST_TO_FALL, TAU_MEM, HIGHEST_VOLTAGE, THRESHOLD, REFRACTORY)
 """This notebook's exercises, in the order the notebook meets them."""
