@@ -26,19 +26,17 @@ from lifteach.exercises._solutions import solution_text
 
 __all__ = ["EXERCISES", "REGISTRY", "exercise", "solution"]
 
-REGISTRY: dict[str, Exercise[Any]] = {
-    exercise.name: exercise
-    for exercise in (
-        *_simulating.EXERCISES,
-        *_threshold.EXERCISES,
-        *_populations.EXERCISES,
-        *_explorer_app.EXERCISES,
-        *_zoom.EXERCISES,
-        *_noise.EXERCISES,
-        *_discrete.EXERCISES,
-        *_mystery.EXERCISES,
-    )
-}
+_IN_ORDER: tuple[Exercise[Any], ...] = (
+    *_simulating.EXERCISES,
+    *_threshold.EXERCISES,
+    *_populations.EXERCISES,
+    *_explorer_app.EXERCISES,
+    *_zoom.EXERCISES,
+    *_noise.EXERCISES,
+    *_discrete.EXERCISES,
+    *_mystery.EXERCISES,
+)
+REGISTRY: dict[str, Exercise[Any]] = {exercise.name: exercise for exercise in _IN_ORDER}
 """Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06, 07, 08)."""
 
 EXERCISES: tuple[str, ...] = tuple(REGISTRY)
