@@ -136,3 +136,45 @@ def test_show_displays_once_and_closes_the_pyplot_figure(monkeypatch: pytest.Mon
     figures.show(figure, "A raster.")
     assert len(shown) == 1 and isinstance(shown[0], figures.DescribedFigure)
     assert not plt.fignum_exists(figure.number), "the inline backend would show it a second time"
+
+
+def test_the_current_panel_states_each_neurons_peak_and_mean() -> None:
+    result = hand_made_run()
+    words = describe(result, ["current"])
+    assert words.startswith("Synaptic current of neurons 0, 1 and 2 over 100 ms: ")
+    for column in range(3):
+        trace = result.i[:, column].numpy()
+        peak_step = int(np.argmax(trace))
+        assert (
+            f"neuron {column} peaked at {trace[peak_step]:.3g} at {result.times_ms[peak_step]:.4g} ms, "
+            f"mean {trace.mean():.3g}"
+        ) in words
+    # Worked by hand: the kick of 0.8 at step 10 is recorded after one step's decay, 0.8 x (1 - 1 ms x 200/s).
+    assert "neuron 1 peaked at 0.64 at 10 ms" in words
+    assert "neuron 2 peaked at 0 at 0 ms, mean 0." in words
+
+
+def test_the_input_histogram_counts_input_spikes_or_sums_the_input() -> None:
+    spikes = inputs.poisson_spikes(rate=50.0, steps=400, neurons=200, seed=3)
+    counted = spikes.sum(0).numpy()
+    words = describe(simulate(spikes), ["input_counts"])
+    assert words.startswith("Histogram of input spikes per neuron: ")
+    assert f"mean {counted.mean():.3g}, standard deviation {counted.std():.3g}" in words
+    assert f"from {counted.min()} to {counted.max()} across 200 neurons" in words
+    noisy = inputs.noisy_current(mean=0.25, std=0.1, steps=300, neurons=40, seed=0)
+    totals = noisy.sum(0, dtype=torch.float64).numpy()
+    words = describe(simulate(noisy), ["input_counts"])
+    assert words.startswith("Histogram of summed input per neuron (model units): ")
+    assert f"mean {totals.mean():.3g}, standard deviation {totals.std():.3g}" in words
+
+
+def test_the_fi_curve_states_the_rheobase_and_where_the_run_lies() -> None:
+    p, dt = LIFParameters(v_th=0.5), 1e-3
+    unit = analysis.rheobase(LIFParameters(), dt)
+    result = simulate(torch.full((500, 4), 0.6), p, dt=dt)
+    words = describe(result, ["fi"])
+    assert f"this neuron starts to fire above {analysis.rheobase(p, dt) / unit:.3g}" in words
+    assert "starts to fire above 0.5" in words  # (0.5 - 0) x 1 ms x 200/s = 0.1, half the default 0.2
+    rate = float(analysis.firing_rates(result).mean())
+    assert f"mean input {0.6 / unit:.3g} and mean rate {rate:.3g} Hz" in words
+    assert f"gives {analysis.predicted_rate(0.6, p, dt):.3g} Hz" in words
