@@ -16,6 +16,7 @@ import torch
 from matplotlib.figure import Figure
 
 from lifteach import analysis, figures, inputs, plot
+from lifteach import describe as describe_words
 from lifteach.describe import PANEL_DESCRIPTIONS, describe
 from lifteach.explorer.parts import error_html
 from lifteach.lif import LIFParameters
@@ -178,3 +179,45 @@ def test_the_fi_curve_states_the_rheobase_and_where_the_run_lies() -> None:
     rate = float(analysis.firing_rates(result).mean())
     assert f"mean input {0.6 / unit:.3g} and mean rate {rate:.3g} Hz" in words
     assert f"gives {analysis.predicted_rate(0.6, p, dt):.3g} Hz" in words
+
+
+def test_intervals_state_the_histograms_numbers() -> None:
+    result = simulate(inputs.noisy_current(mean=0.25, std=0.1, steps=1000, seed=2))
+    gaps = analysis.interspike_intervals(result) * 1000
+    assert gaps.size > 10
+    words = describe_words.intervals(result, title="noisy input")
+    assert words.startswith("Histogram of the intervals between spikes of neuron 0 (noisy input): ")
+    assert f"mean {gaps.mean():.3g} ms, standard deviation {gaps.std():.3g} ms" in words
+    assert f"from {gaps.min():.4g} to {gaps.max():.4g} ms across {gaps.size} intervals" in words
+    assert f"coefficient of variation {analysis.coefficient_of_variation(gaps):.2g}." in words
+    silent = simulate(torch.zeros(50, 1))
+    assert "none, the neuron spiked fewer than twice" in describe_words.intervals(silent)
+
+
+def test_the_circuit_words_name_every_label_of_the_drawing() -> None:
+    from lifteach.plot.circuit import rc_circuit
+
+    handle = rc_circuit(Figure().subplots())
+    words = describe_words.circuit()
+    for label in handle.labels.values():
+        for part in label.get_text().replace("\n", " ").replace(":", "").split():
+            assert part in words, f"the drawing's label word {part!r} is not in the words"
+
+
+def test_any_axes_is_put_in_words_with_its_labels_ranges_and_marks() -> None:
+    ax = Figure().subplots()
+    assert describe_words.plotted(ax).endswith("nothing is drawn on it yet.")
+    result = hand_made_run()
+    steps, neurons = result.spike_indices()
+    ax.plot(result.times_ms, result.i[:, 0].numpy())
+    ax.plot(steps, neurons, "|")
+    ax.set(title="mine", xlabel="time (ms)", ylabel="current i")
+    words = describe_words.plotted(ax)
+    low, high = ax.get_xlim()
+    assert words.startswith(
+        f"Plot 'mine': x axis 'time (ms)', from {low:.3g} to {high:.3g}; y axis 'current i'"
+    )
+    assert words.endswith(f"it shows 1 curve and {len(steps)} marks.")
+    bars = Figure().subplots()
+    bars.hist([1, 2, 2, 3], bins=[0.5, 1.5, 2.5, 3.5])
+    assert describe_words.plotted(bars).endswith("it shows 3 bars.")
