@@ -10,7 +10,7 @@ figure"; notebooks pass it to ``lifteach.figures.show``::
     plot.raster(bottom, result)
     figures.show(fig, describe(result, ["voltage", "raster"]))
 
-Figures that no panel drew have words here too: ``intervals`` (a histogram of one neuron's inter-spike
+Figures that no panel drew have words here too: ``interval_histogram`` (a histogram of one neuron's inter-spike
 intervals), ``circuit`` (``plot.circuit.rc_circuit``'s drawing) and ``plotted`` (any ``Axes``, such as a
 learner's own plot: its labels, ranges and what is drawn on it).
 
@@ -34,7 +34,7 @@ from lifteach.lif import LIFParameters
 from lifteach.plot import shared_spike_counts
 from lifteach.simulate import Result
 
-__all__ = ["PANEL_DESCRIPTIONS", "circuit", "describe", "intervals", "plotted"]
+__all__ = ["PANEL_DESCRIPTIONS", "circuit", "describe", "interval_histogram", "plotted"]
 
 _LISTED_SPIKES = 4
 """Up to this many spikes of a neuron are listed by time; more are summed up as first, last and count."""
@@ -233,7 +233,7 @@ def fi(result: Result) -> str:
     )
 
 
-def intervals(result: Result, neuron: int = 0, title: str = "") -> str:
+def interval_histogram(result: Result, neuron: int = 0, title: str = "") -> str:
     """A histogram of ``neuron``'s inter-spike intervals (ms): how many, their mean, spread, range and CV."""
     gaps = analysis.interspike_intervals(result, neuron) * 1000.0
     what = f"Histogram of the intervals between spikes of neuron {neuron}" + (f" ({title})" if title else "")

@@ -185,13 +185,13 @@ def test_intervals_state_the_histograms_numbers() -> None:
     result = simulate(inputs.noisy_current(mean=0.25, std=0.1, steps=1000, seed=2))
     gaps = analysis.interspike_intervals(result) * 1000
     assert gaps.size > 10
-    words = describe_words.intervals(result, title="noisy input")
+    words = describe_words.interval_histogram(result, title="noisy input")
     assert words.startswith("Histogram of the intervals between spikes of neuron 0 (noisy input): ")
     assert f"mean {gaps.mean():.3g} ms, standard deviation {gaps.std():.3g} ms" in words
     assert f"from {gaps.min():.4g} to {gaps.max():.4g} ms across {gaps.size} intervals" in words
     assert f"coefficient of variation {analysis.coefficient_of_variation(gaps):.2g}." in words
     silent = simulate(torch.zeros(50, 1))
-    assert "none, the neuron spiked fewer than twice" in describe_words.intervals(silent)
+    assert "none, the neuron spiked fewer than twice" in describe_words.interval_histogram(silent)
 
 
 def test_the_circuit_words_name_every_label_of_the_drawing() -> None:

@@ -62,7 +62,7 @@ def test_every_tutorial_has_a_page_with_its_stored_figures(site: Path, notebook:
     assert heading is not None and heading.get_text().strip().rstrip("#").strip() == title
     # The same images, byte for byte and in the same order: the page shows what nbval checked.
     shown = page_figures(page)
-    assert [path.read_bytes() for path in shown] == stored_figures(notebook), (
+    assert shown == stored_figures(notebook), (
         f"{page.name} shows {len(shown)} figures, {notebook.name} stores {len(stored_figures(notebook))}"
     )
 
@@ -72,11 +72,11 @@ def test_the_figure_check_notices_a_missing_figure(site: Path, tmp_path: Path) -
     page = tmp_path / "notebooks" / f"{notebook.stem}.html"
     page.parent.mkdir()
     text = tutorial_page(site, notebook).read_text(encoding="utf-8")
-    first_image = re.search(r'<img[^>]*src="\.\./_images/[^"]+"[^>]*>', text)
+    first_image = re.search(r'<img[^>]*src="(\.\./_images/|data:image/png)[^"]+"[^>]*>', text)
     assert first_image is not None
     page.write_text(text.replace(first_image.group(0), "", 1), encoding="utf-8")
     shutil.copytree(site / "_images", tmp_path / "_images")
-    assert [path.read_bytes() for path in page_figures(page)] != stored_figures(notebook)
+    assert page_figures(page) != stored_figures(notebook)
 
 
 @pytest.mark.parametrize("notebook", TUTORIALS, ids=lambda path: path.stem)

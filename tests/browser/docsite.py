@@ -94,24 +94,34 @@ def tutorial_page(html: Path, notebook: Path) -> Path:
     return html / "notebooks" / f"{notebook.stem}.html"
 
 
+# A figure shown with its description (lifteach.figures.show): its PNG inline in an <img>, in text/html.
+INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
 def stored_figures(notebook: Path) -> list[bytes]:
-    """The PNG images a notebook stores, in order."""
+    """The PNG images a notebook stores (image/png outputs, or figures with their description), in order."""
     stored = nbformat.read(notebook, as_version=4)
-    return [
-        base64.b64decode(output["data"]["image/png"])
-        for cell in stored.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if "image/png" in output.get("data", {})
-    ]
+    found = []
+    for cell in stored.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                found.append(base64.b64decode(data["image/png"]))
+            else:
+                found += [base64.b64decode(png) for png in INLINE_PNG.findall(str(data.get("text/html", "")))]
+    return found
 
 
-def page_figures(page: Path) -> list[Path]:
-    """The image files that a notebook page shows as cell outputs, in order."""
-    return [
-        (page.parent / unquote(str(image["src"]))).resolve()
-        for image in soup(page).select("div.cell_output img")
-    ]
+def page_figures(page: Path) -> list[bytes]:
+    """The pictures that a notebook page shows as cell outputs, in order: image files, or inline PNGs."""
+    shown = []
+    for image in soup(page).select("div.cell_output img"):
+        source = str(image["src"])
+        if source.startswith("data:image/png;base64,"):
+            shown.append(base64.b64decode(source.split(",", 1)[1]))
+        else:
+            shown.append((page.parent / unquote(source)).resolve().read_bytes())
+    return shown
 
 
 # Attributes through which a page makes the browser load something, whatever the element's role.
