@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pytest
 
@@ -61,7 +62,9 @@ def test_each_change_is_described_once_and_sent_with_its_picture(monkeypatch: py
     explorer.close()
 
 
-def test_the_canvas_explorer_puts_its_words_under_the_canvas() -> None:
+def test_the_canvas_explorer_puts_its_words_under_the_canvas(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Importing ipympl makes it matplotlib's backend; the tests after this one must not inherit it.
+    monkeypatch.setitem(matplotlib.rcParams, "backend", "agg")
     explorer = Explorer(interactive=True, **SMALL)
     words = explorer.view.below[0]
     assert isinstance(words, FigureImage) and not words.image
