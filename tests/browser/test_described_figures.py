@@ -8,6 +8,7 @@ Slider names are not this file's concern: ipywidgets' sliders have no accessible
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from browser.apppage import CHANGE_TIMEOUT_MS, TIMEOUT_MS, assert_no_errors, con
 from browser.appserver import RunningApp
 from browser.conftest import SCREENSHOTS
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lifteach.explorer import CONTROLS
 
@@ -75,10 +77,15 @@ def test_every_figure_in_the_notebook_in_voila_has_its_words_and_axe_finds_nothi
     response = page.goto(f"{voila_tree.url}voila/render/{notebook.name}", timeout=180_000)
     assert response is not None and response.ok
     expect(page.locator(".jp-Cell").first).to_be_visible()
-    # An explorer's or an inspector's picture arrives with its widget, after the page.
-    for figure in page.locator(".lifteach-figure, .lifteach-inspector-figure").all():
-        expect(figure.locator("img")).not_to_have_attribute("alt", "", timeout=TIMEOUT_MS)
+    # An explorer's or an inspector's picture arrives with its widget, after the page: wait until a figure is
+    # shown and every figure has words (the assertions below say which do not, if that never happens).
     images = page.locator(".jp-OutputArea-output img")
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => { const images = [...document.querySelectorAll('.jp-OutputArea-output img')];"
+            " return images.length > 0 && images.every((image) => (image.getAttribute('alt') || '').trim()); }",
+            timeout=TIMEOUT_MS,
+        )
     assert images.count() >= 1, f"{notebook.name} shows no figure"
     alts = images.evaluate_all("(images) => images.map((image) => image.getAttribute('alt') || '')")
     assert all(alt.strip() for alt in alts), f"{notebook.name}: figures without alt text: {alts}"
