@@ -273,7 +273,7 @@ def _drawn(ax: Axes) -> list[str]:
         if isinstance(collection, LineCollection):
             marks += len(collection.get_segments())
         elif isinstance(collection, Collection):
-            marks += len(collection.get_offsets())
+            marks += int(np.shape(collection.get_offsets())[0])
     bars = sum(1 for patch in ax.patches if isinstance(patch, Rectangle) and patch.get_height() > 0)
     drawn = []
     if curves:
