@@ -10,6 +10,10 @@ figure"; notebooks pass it to ``lifteach.figures.show``::
     plot.raster(bottom, result)
     figures.show(fig, describe(result, ["voltage", "raster"]))
 
+Figures that no panel drew have words here too: ``interval_histogram`` (a histogram of one neuron's inter-spike
+intervals), ``circuit`` (``plot.circuit.rc_circuit``'s drawing) and ``plotted`` (any ``Axes``, such as a
+learner's own plot: its labels, ranges and what is drawn on it).
+
 Times in ms, rates in Hz, voltages and currents in the model's units, as on the panels' axes.
 """
 
@@ -21,13 +25,16 @@ from typing import Any
 
 import numpy as np
 import torch
+from matplotlib.axes import Axes
+from matplotlib.collections import Collection, LineCollection
+from matplotlib.patches import Rectangle
 
 from lifteach import analysis
 from lifteach.lif import LIFParameters
 from lifteach.plot import shared_spike_counts
 from lifteach.simulate import Result
 
-__all__ = ["PANEL_DESCRIPTIONS", "describe"]
+__all__ = ["PANEL_DESCRIPTIONS", "circuit", "describe", "interval_histogram", "plotted"]
 
 _LISTED_SPIKES = 4
 """Up to this many spikes of a neuron are listed by time; more are summed up as first, last and count."""
@@ -143,15 +150,15 @@ def raster(result: Result) -> str:
     )
 
 
-def _histogram(values: np.ndarray, what: str, unit: str) -> str:
-    """Mean, standard deviation and range of one number per neuron."""
+def _histogram(values: np.ndarray, what: str, unit: str, each: str = "neuron") -> str:
+    """Mean, standard deviation and range of one number per ``each`` (a neuron, an interval)."""
     if values.size == 0:
-        return f"{what}: no neurons."
+        return f"{what}: no {each}s."
     mean, spread = float(values.mean()), float(values.std())
     low, high = float(values.min()), float(values.max())
     return (
         f"{what}: mean {mean:.3g}{unit}, standard deviation {spread:.3g}{unit}, "
-        f"from {low:.4g} to {high:.4g}{unit} across {_plural(values.size, 'neuron')}"
+        f"from {low:.4g} to {high:.4g}{unit} across {_plural(values.size, each)}"
     )
 
 
@@ -230,6 +237,72 @@ def fi(result: Result) -> str:
         f"f-I curve: firing rate against constant input in multiples of the default rheobase; this neuron "
         f"starts to fire above {own / unit:.3g}.{ceiling} This run: mean input {mean_input / unit:.3g} and mean "
         f"rate {mean_rate:.3g} Hz, where a constant input of that size gives {predicted:.3g} Hz."
+    )
+
+
+def interval_histogram(result: Result, neuron: int = 0, title: str = "") -> str:
+    """A histogram of ``neuron``'s inter-spike intervals (ms): how many, their mean, spread, range and CV."""
+    gaps = analysis.interspike_intervals(result, neuron) * 1000.0
+    what = f"Histogram of the intervals between spikes of neuron {neuron}" + (f" ({title})" if title else "")
+    if gaps.size == 0:
+        return f"{what}: none, the neuron spiked fewer than twice."
+    cv = analysis.coefficient_of_variation(gaps)
+    return f"{_histogram(gaps, what, ' ms', 'interval')}; coefficient of variation {cv:.2g}."
+
+
+def circuit() -> str:
+    """``plot.circuit.rc_circuit``'s drawing of the LIF neuron as an electric circuit."""
+    return (
+        "Circuit drawing of the LIF neuron: between two wires, the inside and the outside of the membrane, four "
+        "branches side by side: a current source, the synaptic current i (arrow pointing in); a capacitor C; "
+        "a resistor R in series with a battery at v_leak; and a switch labelled 'reset to v_reset when v > "
+        "v_th'. Above: v, the membrane voltage (inside minus outside); below: τ_mem = R·C."
+    )
+
+
+def _axis(label: str, limits: tuple[float, float]) -> str:
+    named = f"'{label}'" if label else "unlabelled"
+    return f"{named}, from {limits[0]:.3g} to {limits[1]:.3g}"
+
+
+def _drawn(ax: Axes) -> list[str]:
+    """What is drawn on ``ax``: curves, marks (marker-only lines, scatters, event lines) and bars."""
+    curves = marks = 0
+    for line in ax.get_lines():
+        points = len(np.atleast_1d(line.get_xdata()))
+        if points == 0:
+            continue
+        if line.get_linestyle() in ("None", "none", " ", ""):
+            marks += points
+        else:
+            curves += 1
+    for collection in ax.collections:
+        if isinstance(collection, LineCollection):
+            marks += len(collection.get_segments())
+        elif isinstance(collection, Collection):
+            marks += int(np.shape(collection.get_offsets())[0])
+    bars = sum(1 for patch in ax.patches if isinstance(patch, Rectangle) and patch.get_height() > 0)
+    drawn = []
+    if curves:
+        drawn.append(_plural(curves, "curve"))
+    if marks:
+        drawn.append(_plural(marks, "mark"))
+    if bars:
+        drawn.append(_plural(bars, "bar"))
+    return drawn
+
+
+def plotted(ax: Axes) -> str:
+    """Any axes in words: its title, each axis's label and range, and how many curves, marks and bars it
+    shows; for figures no panel drew, such as a learner's own plot."""
+    title = ax.get_title() or ax.get_title("left")
+    drawn = _drawn(ax)
+    xlim = ax.get_xlim()
+    ylim = ax.get_ylim()
+    return (
+        f"Plot{f' {title!r}' if title else ''}: x axis {_axis(ax.get_xlabel(), xlim)}; "
+        f"y axis {_axis(ax.get_ylabel(), ylim)}; "
+        + (f"it shows {_and(drawn)}." if drawn else "nothing is drawn on it yet.")
     )
 
 

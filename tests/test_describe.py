@@ -16,6 +16,7 @@ import torch
 from matplotlib.figure import Figure
 
 from lifteach import analysis, figures, inputs, plot
+from lifteach import describe as describe_words
 from lifteach.describe import PANEL_DESCRIPTIONS, describe
 from lifteach.explorer.parts import error_html
 from lifteach.lif import LIFParameters
@@ -175,3 +176,89 @@ def test_cv_map_names_the_most_regular_and_irregular_points_and_the_blanks() -> 
     assert "no grid point fired enough" in cv_map([1.0], [1.0], np.array([[np.nan]]))
     with pytest.raises(ValueError, match=r"cvs must have shape \(2, 2\)"):
         cv_map([0.5, 2.0], [0.0, 3.0], np.zeros(4))
+
+
+def test_the_current_panel_states_each_neurons_peak_and_mean() -> None:
+    result = hand_made_run()
+    words = describe(result, ["current"])
+    assert result.i is not None
+    assert words.startswith("Synaptic current of neurons 0, 1 and 2 over 100 ms: ")
+    for column in range(3):
+        trace = result.i[:, column].numpy()
+        peak_step = int(np.argmax(trace))
+        assert (
+            f"neuron {column} peaked at {trace[peak_step]:.3g} at {result.times_ms[peak_step]:.4g} ms, "
+            f"mean {trace.mean():.3g}"
+        ) in words
+    # Worked by hand: the kick of 0.8 at step 10 is recorded after one step's decay, 0.8 x (1 - 1 ms x 200/s).
+    assert "neuron 1 peaked at 0.64 at 10 ms" in words
+    assert "neuron 2 peaked at 0 at 0 ms, mean 0." in words
+
+
+def test_the_input_histogram_counts_input_spikes_or_sums_the_input() -> None:
+    spikes = inputs.poisson_spikes(rate=50.0, steps=400, neurons=200, seed=3)
+    counted = spikes.sum(0).numpy()
+    words = describe(simulate(spikes), ["input_counts"])
+    assert words.startswith("Histogram of input spikes per neuron: ")
+    assert f"mean {counted.mean():.3g}, standard deviation {counted.std():.3g}" in words
+    assert f"from {counted.min()} to {counted.max()} across 200 neurons" in words
+    noisy = inputs.noisy_current(mean=0.25, std=0.1, steps=300, neurons=40, seed=0)
+    totals = noisy.sum(0, dtype=torch.float64).numpy()
+    words = describe(simulate(noisy), ["input_counts"])
+    assert words.startswith("Histogram of summed input per neuron (model units): ")
+    assert f"mean {totals.mean():.3g}, standard deviation {totals.std():.3g}" in words
+
+
+def test_the_fi_curve_states_the_rheobase_and_where_the_run_lies() -> None:
+    p, dt = LIFParameters(v_th=0.5), 1e-3
+    unit = analysis.rheobase(LIFParameters(), dt)
+    result = simulate(torch.full((500, 4), 0.6), p, dt=dt)
+    words = describe(result, ["fi"])
+    assert f"this neuron starts to fire above {analysis.rheobase(p, dt) / unit:.3g}" in words
+    assert "starts to fire above 0.5" in words  # (0.5 - 0) x 1 ms x 200/s = 0.1, half the default 0.2
+    rate = float(analysis.firing_rates(result).mean())
+    assert f"mean input {0.6 / unit:.3g} and mean rate {rate:.3g} Hz" in words
+    assert f"gives {analysis.predicted_rate(0.6, p, dt):.3g} Hz" in words
+
+
+def test_intervals_state_the_histograms_numbers() -> None:
+    result = simulate(inputs.noisy_current(mean=0.25, std=0.1, steps=1000, seed=2))
+    gaps = analysis.interspike_intervals(result) * 1000
+    assert gaps.size > 10
+    words = describe_words.interval_histogram(result, title="noisy input")
+    assert words.startswith("Histogram of the intervals between spikes of neuron 0 (noisy input): ")
+    assert f"mean {gaps.mean():.3g} ms, standard deviation {gaps.std():.3g} ms" in words
+    assert f"from {gaps.min():.4g} to {gaps.max():.4g} ms across {gaps.size} intervals" in words
+    assert f"coefficient of variation {analysis.coefficient_of_variation(gaps):.2g}." in words
+    silent = simulate(torch.zeros(50, 1))
+    assert "none, the neuron spiked fewer than twice" in describe_words.interval_histogram(silent)
+
+
+def test_the_circuit_words_name_every_label_of_the_drawing() -> None:
+    from lifteach.plot.circuit import rc_circuit
+
+    handle = rc_circuit(Figure().subplots())
+    words = describe_words.circuit()
+    for label in handle.labels.values():
+        for part in label.get_text().replace("\n", " ").replace(":", "").split():
+            assert part in words, f"the drawing's label word {part!r} is not in the words"
+
+
+def test_any_axes_is_put_in_words_with_its_labels_ranges_and_marks() -> None:
+    ax = Figure().subplots()
+    assert describe_words.plotted(ax).endswith("nothing is drawn on it yet.")
+    result = hand_made_run()
+    steps, neurons = result.spike_indices()
+    assert result.i is not None
+    ax.plot(result.times_ms, result.i[:, 0].numpy())
+    ax.plot(steps, neurons, "|")
+    ax.set(title="mine", xlabel="time (ms)", ylabel="current i")
+    words = describe_words.plotted(ax)
+    low, high = ax.get_xlim()
+    assert words.startswith(
+        f"Plot 'mine': x axis 'time (ms)', from {low:.3g} to {high:.3g}; y axis 'current i'"
+    )
+    assert words.endswith(f"it shows 1 curve and {len(steps)} marks.")
+    bars = Figure().subplots()
+    bars.hist([1, 2, 2, 3], bins=[0.5, 1.5, 2.5, 3.5])
+    assert describe_words.plotted(bars).endswith("it shows 3 bars.")

@@ -72,10 +72,11 @@ def test_the_figure_check_notices_a_missing_figure(site: Path, tmp_path: Path) -
     page = tmp_path / "notebooks" / f"{notebook.stem}.html"
     page.parent.mkdir()
     text = tutorial_page(site, notebook).read_text(encoding="utf-8")
-    first_image = re.search(r'<img[^>]*src="\.\./_images/[^"]+"[^>]*>', text)
+    first_image = re.search(r'<img[^>]*src="(\.\./_images/|data:image/png)[^"]+"[^>]*>', text)
     assert first_image is not None
     page.write_text(text.replace(first_image.group(0), "", 1), encoding="utf-8")
-    shutil.copytree(site / "_images", tmp_path / "_images")
+    if (site / "_images").exists():  # figures shown with their words are inline, not image files
+        shutil.copytree(site / "_images", tmp_path / "_images")
     assert page_figures(page) != stored_figures(notebook)
 
 

@@ -199,7 +199,7 @@ def test_the_explorer_has_the_named_controls_and_shows_controls_figure_and_summa
     assert "application/vnd.jupyter.widget-view+json" in bundle
     children = explorer.widget.children
     assert explorer.image in children and explorer.message in children
-    assert shown(explorer.image).format == "png" and explorer.png().startswith(b"\x89PNG")
+    assert shown(explorer.image).value == explorer.png() and explorer.png().startswith(b"\x89PNG")
     width, height = Image.open(io.BytesIO(explorer.png())).size
     assert (width, height) == tuple(round(x * explorer.figure.dpi) for x in explorer.figure.get_size_inches())
     assert explorer.summary.value.startswith(f"{shown(explorer.result).total_spikes:,} spikes")

@@ -7,6 +7,7 @@ with ``make refresh-notebooks``.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 from pathlib import Path
@@ -26,6 +27,8 @@ APP_NOTEBOOKS = ("02_lif_explorer",)
 TUTORIALS = tuple(path.stem for path in TEXT_NOTEBOOKS if path.stem not in APP_NOTEBOOKS)
 FIGURE_CALL = re.compile(r"\bplt\.(subplots|figure)\(")
 REFRESH = "run `make refresh-notebooks` after editing a notebook's .md"
+# A figure as lifteach.figures.show stores it: the PNG inline, the description as the alt text.
+DESCRIBED_FIGURE = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"')
 
 
 def stem(path: Path) -> str:
@@ -89,19 +92,27 @@ def test_every_code_cell_was_run_and_stored_no_error_or_warning(path: Path) -> N
                 assert word not in text, f"{where} stored {word!r}:\n{text}"
 
 
-def shows_a_figure(output: Any) -> bool:
-    """A PNG output, or a figure shown by ``lifteach.figures.show`` (the PNG in an ``<img>`` with alt text)."""
-    data = output.get("data", {})
-    return "image/png" in data or "lifteach-described-figure" in str(data.get("text/html", ""))
-
-
 @pytest.mark.parametrize("path", STORED_NOTEBOOKS, ids=stem)
-def test_every_figure_cell_drew_an_image(path: Path) -> None:
-    # A cell that makes a figure (plt.subplots/plt.figure) or is tagged "figure" must store a PNG of it.
+def test_every_figure_cell_shows_its_figure_with_a_text_alternative(path: Path) -> None:
+    # A cell that makes a figure (plt.subplots/plt.figure) or is tagged "figure" must show it through
+    # lifteach.figures.show: an <img> of the PNG with the figure in words as its alt text. A bare image/png
+    # output would reach JupyterLab, Notebook 7 and Voila as an image without alt text.
     for index, cell in enumerate(code_cells(path)):
         if FIGURE_CALL.search(cell.source) or "figure" in cell.metadata.get("tags", []):
-            images = [output for output in cell.outputs if shows_a_figure(output)]
-            assert images, f"{path.name}, code cell {index} makes a figure but stored no image; {REFRESH}"
+            bare = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+            assert not bare, (
+                f"{path.name}, code cell {index} shows a figure without alt text: use figures.show"
+            )
+            shown = [
+                (png, alt)
+                for output in cell.outputs
+                for png, alt in DESCRIBED_FIGURE.findall(str(output.get("data", {}).get("text/html", "")))
+            ]
+            assert shown, f"{path.name}, code cell {index} makes a figure but stored none; {REFRESH}"
+            for png, alt in shown:
+                assert base64.b64decode(png).startswith(b"\x89PNG") and alt.strip(), (
+                    f"{path.name}, code cell {index}: a figure without its picture or its words"
+                )
 
 
 @pytest.mark.parametrize("name", TUTORIALS)

@@ -10,12 +10,12 @@ Two layers. ``simulation_arguments(values)`` is a pure function from control val
 Hz, a current in multiples of the rheobase, an input spike's weight as the jump it gives the current) to the arguments of ``lifteach.simulate``: test it, or call
 ``simulate(**simulation_arguments({...}))`` in a notebook, without any widget. ``Explorer`` wires ipywidgets
 controls to it: one change runs one simulation, hands the result to every panel handle (``lifteach.plot``),
-and shows the figure once, as a PNG in an ``ipywidgets.Image`` (no front-end extension or CDN needed, so it
-works the same in JupyterLab, Notebook 7 and Voila), or, after ``%matplotlib widget``, on ipympl's
-interactive canvas.
+and shows the figure once, as a PNG whose alt text and "Describe the figure" disclosure say in words what it
+shows (``lifteach.describe``; a small anywidget, no CDN needed, so it works the same in JupyterLab, Notebook 7
+and Voila), or, after ``%matplotlib widget``, on ipympl's interactive canvas with the disclosure under it.
 
 The rooms: ``controls`` (what each control means; parse, check, clamp), ``arguments`` (values -> simulate
-arguments), ``parts`` (the widgets, built from the specs), ``views`` (how the figure reaches the page),
+arguments), ``parts`` (the widgets, built from the specs), ``views`` and ``_described`` (how the figure and its words reach the page),
 ``_render`` (blitting: redraw only what changed), ``export`` (summary, CSV, downloads), ``widget`` (the
 ``Explorer`` wiring) and ``page`` (the app page: values from the page address, notices).
 

@@ -1,13 +1,15 @@
 """How the explorer's figure reaches the page: one protocol, two views.
 
-- ``ImageView``: the picture as a PNG in an ``ipywidgets.Image``. Needs no front-end extension or CDN, so it
-  works the same in JupyterLab, Notebook 7, Voila, Binder and a page saved by nbconvert.
+- ``ImageView``: the picture as a PNG in a ``FigureImage``, an ``<img>`` whose alt text is the figure in words,
+  with a "Describe the figure" disclosure under it. Needs no CDN (anywidget's front end is in its wheel), so
+  it works the same in JupyterLab, Notebook 7, Voila and Binder.
 - ``CanvasView``: ipympl's interactive canvas (zoom, pan, the coordinates under the mouse), where a learner
   turned it on with ``%matplotlib widget``. A learner who zoomed into a panel keeps that view while the sliders
   move; the toolbar's Home button, or the explorer's Reset, returns every panel to its own view.
 
 Both draw with the same ``BlitRenderer``; the explorer talks to either through ``FigureView`` and never asks
-which one it has.
+which one it has. Either takes the figure's description (``describe``) before ``show``, and sends it with
+the picture that it describes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from lifteach import plot
+from lifteach.explorer._described import FigureImage
 from lifteach.explorer._render import BlitRenderer, png_bytes
 
 __all__ = ["IPYMPL_BACKENDS", "CanvasView", "FigureView", "ImageView", "ipympl_active", "make_view"]
@@ -42,11 +45,16 @@ class FigureView(Protocol):
 
     Attributes:
         widget: the widget to put on the page.
+        below: widgets to put right under it (the description, where ``widget`` cannot show it itself).
         renderer: the renderer drawing the figure.
     """
 
     widget: widgets.DOMWidget
+    below: tuple[widgets.DOMWidget, ...]
     renderer: BlitRenderer
+
+    def describe(self, description: str) -> None:
+        """The figure in words (one line per panel), shown with the next ``show``."""
 
     def show(self, panels: Sequence[plot.Panel], force: bool = False) -> None:
         """Draw the panels (everything when ``force``) and put the picture on the page."""
@@ -85,15 +93,27 @@ def make_view(
 
 
 class ImageView:
-    """The figure as a PNG in an ``ipywidgets.Image`` (``image``), re-encoded after every change."""
+    """The figure as a PNG in a ``FigureImage`` (``image``), re-encoded after every change, its alt text and
+    disclosure set from ``describe``.
 
-    def __init__(self, figure: Figure, layout: ConstrainedLayoutEngine) -> None:
+    Args:
+        disclosure: False for the alt text alone, where the page already says in words what the figure
+            shows (the step inspector writes its step out beside it).
+    """
+
+    def __init__(self, figure: Figure, layout: ConstrainedLayoutEngine, disclosure: bool = True) -> None:
         self.renderer = BlitRenderer(figure, layout)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
+        self.image = FigureImage(disclosure=disclosure, layout=widgets.Layout(width="100%"))
         self.widget: widgets.DOMWidget = self.image
+        self.below: tuple[widgets.DOMWidget, ...] = ()
+        self._description: str | None = None
+
+    def describe(self, description: str) -> None:
+        self._description = description
 
     def show(self, panels: Sequence[plot.Panel], force: bool = False) -> None:
-        self.image.value = self.renderer.render(panels, force=force)
+        description, self._description = self._description, None
+        self.image.show(self.renderer.render(panels, force=force), description)
 
     def png(self) -> bytes:
         return bytes(self.image.value)  # the widget holds a memoryview
@@ -168,6 +188,11 @@ class CanvasView:
         # Any: ipympl is unannotated.
         self.canvas: Any = _canvas_class()(figure)
         self.widget: widgets.DOMWidget = self.canvas
+        # ipympl draws its <canvas> elements inside its own view and offers no trait for an accessible name,
+        # so the figure's words go in a disclosure of our own under it rather than into ipympl's elements.
+        self.words = FigureImage(image=False)
+        self.below: tuple[widgets.DOMWidget, ...] = (self.words,)
+        self._description: str | None = None
         self.manager: Any = FigureManager(self.canvas, 1)
         self.renderer = renderer = BlitRenderer(figure, layout, self.canvas)
         self.canvas.header_visible = False  # the header says "Figure 1", which means nothing here
@@ -185,9 +210,15 @@ class CanvasView:
         # view before the first zoom, which a slider may have changed since.
         self.canvas.toolbar.home = lambda *_args: self.home()
 
+    def describe(self, description: str) -> None:
+        self._description = description
+
     def show(self, panels: Sequence[plot.Panel], force: bool = False) -> None:
         self.renderer.draw(panels, force=force)
         self.canvas.blit()  # ipympl sends only the pixels that changed
+        description, self._description = self._description, None
+        if description is not None:
+            self.words.show(description=description)
 
     def png(self) -> bytes:
         return self.renderer.encode()
@@ -229,3 +260,4 @@ class CanvasView:
     def close(self) -> None:
         self.canvas.toolbar.close()
         self.canvas.close()
+        self.words.close()

@@ -20,6 +20,7 @@ import torch
 
 from lifteach import plot
 from lifteach._threads import one_thread
+from lifteach.describe import describe
 from lifteach.explorer import export
 from lifteach.explorer._changes import Changes
 from lifteach.explorer._figure import panel_figure
@@ -33,7 +34,7 @@ from lifteach.explorer.controls import (
     ranged_specs,
 )
 from lifteach.explorer.parts import Footer, control_widget, controls_grid, error_html, mark
-from lifteach.explorer.views import ipympl_active, make_view
+from lifteach.explorer.views import ImageView, ipympl_active, make_view
 from lifteach.simulate import Result, simulate
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ class Explorer:
         figure: the matplotlib ``Figure`` (created without pyplot, so never shown twice).
         view: how the figure reaches the page (``views.ImageView`` or ``views.CanvasView``).
         figure_widget: the widget showing the figure: ``image``, or ipympl's canvas when ``interactive``.
-        image: the ``Image`` widget showing the figure as a PNG; None when ``interactive``.
+        image: the ``FigureImage`` showing the figure as a PNG with its description (``describe``) as alt
+            text and under "Describe the figure"; None when ``interactive``.
         panels: the panel handles by name.
         summary: a ``Label`` with the summary line; ``message``: an ``HTML`` widget showing errors.
         simulations, renders: how many simulations and figure renders ran (one each per change).
@@ -147,12 +149,14 @@ class Explorer:
         self.figure, layout, axes = panel_figure(panel_names, figsize, dpi)
         self.view = make_view(self.figure, layout, list(axes.values()), self.interactive, self._render)
         self.figure_widget = self.view.widget
-        self.image = self.figure_widget if isinstance(self.figure_widget, widgets.Image) else None
+        self.image = self.view.image if isinstance(self.view, ImageView) else None
         shown = self.result or _silent_run(self.defaults["duration"])
         with self.view.keeping_zoom():  # the canvas learns each panel's own view
             self.panels = {
                 name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
             }
+        self._panel_options = options
+        self.view.describe(describe(shown, panel_names, options))
         self._render(force=True)
         if self.result is not None:
             self.summary.value = export.summary_text(self.result)
@@ -161,7 +165,7 @@ class Explorer:
         self._footer = footer.buttons
         mark(figure=self.figure_widget, summary=self.summary, message=self.message)
         # The summary has a line of its own: beside the buttons, a long one was cut off.
-        parts = [self._controls_box, self.message, self.figure_widget, self.summary]
+        parts = [self._controls_box, self.message, self.figure_widget, *self.view.below, self.summary]
         width = f"{self.figure.get_figwidth() * dpi + 40:.0f}px"
         self.widget = widgets.VBox(
             [*parts, self._footer, self.downloads], layout=widgets.Layout(max_width=width)
@@ -253,6 +257,7 @@ class Explorer:
         with self.view.keeping_zoom():
             for panel in self.panels.values():
                 panel.update(result)
+        self.view.describe(describe(result, list(self.panels), self._panel_options))
 
     def _render(self, force: bool = False) -> None:
         self.view.show(list(self.panels.values()), force=force)

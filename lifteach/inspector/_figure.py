@@ -19,12 +19,49 @@ from lifteach.inspector.numbers import StepNumbers, exact_step
 from lifteach.plot._base import nice_ceiling, set_xlim, set_ylim
 from lifteach.simulate import Result
 
-__all__ = ["WINDOW_STEPS", "StepPanel"]
+__all__ = ["WINDOW_STEPS", "StepPanel", "figure_text", "window"]
 
 WINDOW_STEPS = 20
 """How many steps either side of the shown step the traces show."""
 
 _EXACT_POINTS = 24  # points of the exact curve across one step: smooth at any size the figure is shown
+
+
+def window(step: int, n_steps: int) -> tuple[int, int]:
+    """The recorded steps the figure draws around ``step``: ``range(first, last)`` of a run of ``n_steps``."""
+    return max(0, step - WINDOW_STEPS), min(n_steps, step + WINDOW_STEPS + 1)
+
+
+def _when(times_ms: np.ndarray) -> str:
+    if len(times_ms) == 0:
+        return "no spike"
+    listed = ", ".join(f"{t:g}" for t in times_ms)
+    return f"{len(times_ms)} spike{'s' if len(times_ms) > 1 else ''}, at {listed} ms"
+
+
+def figure_text(result: Result, numbers: StepNumbers) -> str:
+    """The figure in words (its alt text): the window it shows, the shown step's voltage and current before
+    and after, against the threshold, and the spikes in the window. Times in ms, values in model units."""
+    s = numbers
+    first, last = window(s.step, result.n_steps)
+    dt_ms = result.dt * 1000.0
+    spikes = result.spikes[first:last, s.neuron].numpy()
+    spike_times = (first + np.flatnonzero(spikes)) * dt_ms
+    if s.spike == 1.0:
+        voltage = (
+            f"the voltage rose from {s.v:.4g} to {s.v_decayed:.4g}, above the threshold v_th = {s.v_th:.4g}, and "
+            f"was reset to {s.v_new:.4g}: a spike"
+        )
+    else:
+        voltage = f"the voltage went from {s.v:.4g} to {s.v_new:.4g}, below the threshold v_th = {s.v_th:.4g}: no spike"
+    return (
+        f"Voltage and current of neuron {s.neuron} from {first * dt_ms:g} to {(last - 1) * dt_ms:g} ms, one dot "
+        f"per {dt_ms:g} ms step, the step at {s.time_ms:g} ms shaded.\n"
+        f"In that step {voltage}; the exact solution ends the step at {s.exact_v:.4g}.\n"
+        f"The current jumped by the input {s.x:.4g} from {s.i:.4g} to {s.i_jump:.4g}, then decayed to "
+        f"{s.i_decayed:.4g}.\n"
+        f"In the window shown, neuron {s.neuron} has {_when(spike_times)}."
+    )
 
 
 def _ceiling(value: float) -> float:
@@ -97,7 +134,7 @@ class StepPanel(plot.Panel):
         column = [int(n) for n in result.recorded_neurons].index(s.neuron)
         recorded = result.v if self.quantity == "v" else result.i
         assert recorded is not None
-        first, last = max(0, s.step - WINDOW_STEPS), min(result.n_steps, s.step + WINDOW_STEPS + 1)
+        first, last = window(s.step, result.n_steps)
         start = s.v if self.quantity == "v" else s.i
         rest = [start] if first == 0 else []  # the state before the first step, at rest, at -dt
         values = np.concatenate([rest, recorded[first:last, column].numpy()])

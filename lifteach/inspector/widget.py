@@ -19,7 +19,7 @@ from lifteach.explorer.arguments import TRACED_NEURONS, simulation_arguments
 from lifteach.explorer.controls import CONTROLS, ControlSpec, check_names, defaults
 from lifteach.explorer.parts import CSS_PREFIX, control_widget, mark
 from lifteach.explorer.views import ImageView
-from lifteach.inspector._figure import StepPanel
+from lifteach.inspector._figure import StepPanel, figure_text
 from lifteach.inspector.numbers import StepNumbers, step_numbers
 from lifteach.inspector.text import step_text
 from lifteach.simulate import simulate
@@ -118,7 +118,9 @@ class StepInspector:
         )
         self.numbers: StepNumbers = step_numbers(result, neuron, index)
         self.figure, layout, axes = panel_figure(["voltage", "current"], dpi=dpi)
-        self.view = ImageView(self.figure, layout)
+        # The step is written out in the text beside the figure: the figure's alt text says what it shows
+        # around the step, without a second disclosure repeating the text.
+        self.view = ImageView(self.figure, layout, disclosure=False)
         self.panels = [
             StepPanel(axes[name], result, name[0], self.numbers) for name in ("voltage", "current")
         ]
@@ -185,6 +187,7 @@ class StepInspector:
         with one_thread():
             for panel in self.panels:
                 panel.show(self.numbers)
+            self.view.describe(figure_text(self.result, self.numbers))
             self.view.show(self.panels, force=force)
         self.renders += 1
         text = html.escape(self.text)

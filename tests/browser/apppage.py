@@ -65,14 +65,14 @@ def page_values(page: Page) -> dict[str, Any]:
 
 
 def image_source(page: Page) -> str:
-    source = page.locator(".lifteach-figure").get_attribute("src")
+    source = page.locator(".lifteach-figure img").get_attribute("src")
     assert source, "the figure has no image"
     return source
 
 
 def wait_for_new_run(page: Page, old_source: str, old_summary: str) -> str:
     """Wait until the figure and the summary both changed and the summary is that of the values shown."""
-    expect(page.locator(".lifteach-figure")).not_to_have_attribute(
+    expect(page.locator(".lifteach-figure img")).not_to_have_attribute(
         "src", old_source, timeout=CHANGE_TIMEOUT_MS
     )
     summary = page.locator(".lifteach-summary")
@@ -87,7 +87,8 @@ def wait_for_new_run(page: Page, old_source: str, old_summary: str) -> str:
 
 _PICTURE = (
     "figure => { const canvas = figure.tagName === 'CANVAS' ? figure : figure.querySelector('canvas');"
-    " return canvas ? canvas.toDataURL() : figure.src; }"
+    " const image = figure.tagName === 'IMG' ? figure : figure.querySelector('img');"
+    " return canvas ? canvas.toDataURL() : image && image.src; }"
 )
 
 

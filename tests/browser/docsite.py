@@ -94,26 +94,26 @@ def tutorial_page(html: Path, notebook: Path) -> Path:
     return html / "notebooks" / f"{notebook.stem}.html"
 
 
-EMBEDDED_PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
-"""The picture of a figure shown by ``lifteach.figures.show``: an ``<img>`` whose source is the PNG itself."""
+# A figure shown with its description (lifteach.figures.show): its PNG inline in an <img>, in text/html.
+INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
 def stored_figures(notebook: Path) -> list[bytes]:
-    """The PNG images a notebook stores, in order: PNG outputs and the pictures of ``figures.show``."""
+    """The PNG images a notebook stores (image/png outputs, or figures with their description), in order."""
     stored = nbformat.read(notebook, as_version=4)
-    figures = []
+    found = []
     for cell in stored.cells:
-        for output in cell.outputs if cell.cell_type == "code" else []:
+        for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "image/png" in data:
-                figures.append(base64.b64decode(data["image/png"]))
-            elif "lifteach-described-figure" in str(data.get("text/html", "")):
-                figures += [base64.b64decode(png) for png in EMBEDDED_PNG.findall(str(data["text/html"]))]
-    return figures
+                found.append(base64.b64decode(data["image/png"]))
+            else:
+                found += [base64.b64decode(png) for png in INLINE_PNG.findall(str(data.get("text/html", "")))]
+    return found
 
 
 def page_figures(page: Path) -> list[bytes]:
-    """The images that a notebook page shows as cell outputs, in order: image files, or PNGs in the page."""
+    """The pictures that a notebook page shows as cell outputs, in order: image files, or inline PNGs."""
     shown = []
     for image in soup(page).select("div.cell_output img"):
         source = str(image["src"])

@@ -118,7 +118,7 @@ def test_every_input_kind_can_be_chosen(page: Page, app_server: RunningApp) -> N
     for kind, label in list(INPUT_KINDS.items())[1:]:
         source = image_source(page)
         select.select_option(label=label)
-        expect(page.locator(".lifteach-figure")).not_to_have_attribute(
+        expect(page.locator(".lifteach-figure img")).not_to_have_attribute(
             "src", source, timeout=CHANGE_TIMEOUT_MS
         )
         expected = expected_summary({**page_values(page), "input_kind": kind})

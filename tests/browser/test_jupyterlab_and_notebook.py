@@ -91,7 +91,10 @@ def test_the_explorer_as_image_and_on_the_canvas_in_jupyterlab_and_notebook_7(
 
     explorers = page.locator(".jp-OutputArea-output .widget-vbox:has(.lifteach-figure)")
     expect(explorers).to_have_count(2, timeout=TIMEOUT_MS)
-    image, canvas = explorers.nth(0).locator(".lifteach-figure"), explorers.nth(1).locator(".lifteach-figure")
+    image, canvas = (
+        explorers.nth(0).locator(".lifteach-figure img"),
+        explorers.nth(1).locator(".lifteach-figure"),
+    )
     expect(image).to_have_attribute("src", re.compile("^blob:|^data:image/png"), timeout=TIMEOUT_MS)
     wait_for_first_canvas_picture(page, canvas.locator("canvas").first)
     assert canvas_ink(canvas.locator("canvas").first) > 0.02, "the canvas shows no figure"

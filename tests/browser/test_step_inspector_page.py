@@ -65,19 +65,19 @@ def test_the_step_control_scrubs_with_the_keyboard_and_the_text_follows(
         "yes: a spike" in text.inner_text()
         and "The recorded voltage shows the reset value" in text.inner_text()
     )
-    expect(page.locator(".lifteach-inspector-figure")).to_have_count(1)
+    expect(page.locator(".lifteach-inspector-figure img")).to_have_count(1)
 
     # From the toggle, the next stop of the Tab key is the step control's handle.
     page.get_by_role("button", name="Step by step").focus()
     page.keyboard.press("Tab")
     handle = control(page, "step").locator("[role=slider]")
     expect(handle).to_be_focused()
-    picture = page.locator(".lifteach-inspector-figure").get_attribute("src")
+    picture = page.locator(".lifteach-inspector-figure img").get_attribute("src")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     expect(control(page, "step").locator(".widget-readout")).to_have_text(f"{start + 3}")
     expect(text).to_have_text(expected_text(result, start + 3), timeout=CHANGE_TIMEOUT_MS)
-    expect(page.locator(".lifteach-inspector-figure")).not_to_have_attribute("src", picture or "")
+    expect(page.locator(".lifteach-inspector-figure img")).not_to_have_attribute("src", picture or "")
     page.keyboard.press("ArrowLeft")
     expect(text).to_have_text(expected_text(result, start + 2), timeout=CHANGE_TIMEOUT_MS)
     # The whole inspector as people see it (the page's own screenshot stops at the window's height).
@@ -154,7 +154,7 @@ def test_the_inspector_in_jupyterlab_and_notebook_7(page: Page, jupyter: Running
     start = first_spike(result)
     text = page.locator(".lifteach-inspector-text")
     expect(text).to_have_text(expected_text(result, start), timeout=TIMEOUT_MS)
-    expect(page.locator(".lifteach-inspector-figure")).to_have_attribute(
+    expect(page.locator(".lifteach-inspector-figure img")).to_have_attribute(
         "src", re.compile("^blob:|^data:image/png"), timeout=TIMEOUT_MS
     )
     # Buttons, not arrow keys: Notebook 7 takes arrow keys for moving between cells.
