@@ -209,9 +209,10 @@ def widget_note() -> nodes.note:
     """What a reader of the static page sees where the notebook shows an interactive explorer."""
     text = nodes.paragraph()
     text += nodes.Text(
-        "Here the notebook shows the interactive explorer, which needs a running notebook: open "
+        "Here the notebook shows the interactive explorer, which needs a running kernel: choose Live Code "
+        "in the rocket menu at the top to run this page's cells here, open this page on Binder from the same "
+        "menu (JupyterLab), or open the "
     )
-    text += nodes.Text("this page on Binder with the rocket button at the top (JupyterLab), or open the ")
     text += nodes.reference("", "LIF explorer app", refuri=VOILA_APP_URL)
     text += nodes.Text(" (Voila, on Binder).")
     return nodes.note("", text, classes=["widget-placeholder"])

@@ -44,7 +44,8 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     site_port = site.server_address[1]
     command = live.jupyter_server_command(jupyter_port, token, site_port)
     try:
-        with running(command, port=jupyter_port, cwd=ROOT) as jupyter:
+        # Its log level is WARN: it prints no "is running at" line, so the test waits until it listens.
+        with running(command, port=jupyter_port, cwd=ROOT, ready_line=None) as jupyter:
             yield LiveSite(f"{live.origin(site_port)}/", jupyter)
     finally:
         site.shutdown()
@@ -114,7 +115,8 @@ def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
     ):
         run(thebe_cell(page, code))
     run(result)
-    fresh = result.locator(".jp-OutputArea-output .jp-RenderedText")
+    # A new output is thebe's text rendering (the stored one was kept as the HTML the site showed).
+    fresh = result.locator(".jp-OutputArea-output.jp-RenderedText")
     expect(fresh).to_have_text(MAX_VOLTAGE, timeout=CELL_MS)
     expect(result.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")).to_have_count(
         0
