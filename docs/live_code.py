@@ -45,7 +45,16 @@ def live_code_settings(app: Sphinx) -> dict[str, Any]:
         "kernelOptions": {"kernelName": KERNEL, "path": "notebooks"},
         # No MathJax: thebe would fetch it from a CDN to typeset LaTeX outputs, which no tutorial has.
         "mathjaxUrl": "",
-        "codeMirrorConfig": {"theme": "default", "lineNumbers": False, "screenReaderLabel": "Code cell"},
+        # Long lines wrap and every line is drawn: the editor grows with its code and never scrolls (a
+        # scrolling region that the keyboard cannot reach is an accessibility fault, axe's
+        # scrollable-region-focusable).
+        "codeMirrorConfig": {
+            "theme": "default",
+            "lineNumbers": False,
+            "lineWrapping": True,
+            "viewportMargin": 1_000_000,
+            "screenReaderLabel": "Code cell",
+        },
     }
     server = config.live_code_server
     if not server:

@@ -25,7 +25,8 @@ window.lifteachLiveCode = (() => {
       line.id = "live-code-status";
       line.className = "live-code-status";
       line.setAttribute("role", "status");
-      const title = document.querySelector("main h1, article h1");
+      // The article's title (the theme also has a print-only copy of it, hidden on screen).
+      const title = document.querySelector("article h1");
       title.insertAdjacentElement("afterend", line);
     }
     return line;

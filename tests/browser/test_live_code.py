@@ -101,6 +101,7 @@ def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
     expect(status).to_contain_text("connecting")
     expect(page.locator("html[data-live-code=ready]")).to_be_attached(timeout=KERNEL_MS)
     expect(status).to_contain_text("the kernel is ready")
+    expect(status).to_be_visible()
 
     # Stored outputs stay until their cell runs: the voltage figure and the stored maximum are still there.
     result = thebe_cell(page, "max_voltage = voltages.max()")
