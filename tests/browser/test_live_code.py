@@ -128,7 +128,9 @@ def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
     assert not found, report(found, "tutorial 01 with Live Code")
 
     # A learner writes an explorer into a cell: ipywidgets' own controls render, and a slider runs the model.
-    cell = thebe_cell(page, "my_shape = ...")
+    # The cell is found by thebe's id for it: its code is about to change.
+    thebe_id = thebe_cell(page, "my_shape = ...").locator(".thebe-cell").get_attribute("data-thebe-id")
+    cell = page.locator(f'div.cell:has(.thebe-cell[data-thebe-id="{thebe_id}"])')
     cell.locator(".CodeMirror").click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(EXPLORER)
