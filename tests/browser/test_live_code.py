@@ -135,11 +135,17 @@ def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
     page.keyboard.type(EXPLORER)
     run(cell)
     # thebe's widget manager renders ipywidgets' own controls (require.js from the site): the explorer's
-    # sliders, figure and summary line appear in the cell. Not proven here: that moving a slider reruns the
-    # model (in thebe the summary line stayed empty when this was written; see docs/live-code.md).
-    expect(cell.locator(".lifteach-control-v_th [role=slider]")).to_be_visible(timeout=CELL_MS)
-    expect(cell.locator(".lifteach-summary")).to_be_attached()
-    expect(cell.locator(".lifteach-figure")).to_be_attached()
+    # sliders and figure appear in the cell, and moving the threshold slider by keys draws a new figure.
+    threshold = cell.locator(".lifteach-control-v_th")
+    expect(threshold.locator("[role=slider]")).to_be_visible(timeout=CELL_MS)
+    figure = cell.locator(".lifteach-figure")
+    old_picture = figure.get_attribute("src")
+    old_value = threshold.locator(".widget-readout").inner_text()
+    threshold.locator("[role=slider]").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(threshold.locator(".widget-readout")).not_to_have_text(old_value)
+    expect(figure).not_to_have_attribute("src", old_picture or "", timeout=CELL_MS)
 
     assert requests.blocked == [], (
         f"Live Code asked hosts other than the site and its server: {requests.blocked}"
