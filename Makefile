@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: app test check lint docs benchmark load-test refresh-notebooks teacher-edition chromium hub-proxy hub clean
+.PHONY: app test check lint docs docs-live live-code-scripts benchmark load-test refresh-notebooks teacher-edition chromium hub-proxy hub clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ $(HUB_PROXY): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
 	touch $(HUB_PROXY)
 hub-proxy: $(HUB_PROXY)
 
+# Live Code's scripts (thebe's prebuilt bundle and require.js) from npm, at the versions package-lock.json pins,
+# into docs/thebe/node_modules/ (ignored by git); docs/live_code.py copies them into the site's _static/.
+# thebe's own dependencies are what its bundle was built from (959 packages, 580 MB): package.json's
+# overrides stand in for them with an empty package, so only the two packages the browser runs are fetched.
+THEBE_DIR := docs/thebe
+THEBE := $(THEBE_DIR)/node_modules/.installed
+$(THEBE): $(THEBE_DIR)/package.json $(THEBE_DIR)/package-lock.json
+	cd $(THEBE_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(THEBE)
+live-code-scripts: $(THEBE)
+
 # A workshop's hub on this computer (deploy/jupyterhub/README.md): needs LIFTEACH_HUB_PASSWORD set.
 hub: $(STAMP) $(HUB_PROXY)
 	cd $(HUB_DIR) && ../../$(BIN)/jupyterhub -f jupyterhub_config.py
@@ -49,7 +60,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(STAMP) chromium $(HUB_PROXY) lint
+test: $(STAMP) chromium $(HUB_PROXY) $(THEBE) lint
 	$(BIN)/python -m pytest
 
 # The inner loop (a few minutes): lint, types and the unit tests, without the tests that start servers, build
@@ -60,8 +71,13 @@ check: lint
 # The course website in docs/_build/html (open docs/_build/html/index.html): the stored notebooks, the API
 # and docs/*.md. The source directory is the repository root (docs/conf.py says which files are pages);
 # -W --keep-going turns every warning into a failure after reporting all of them.
-docs: $(STAMP)
+docs: $(STAMP) $(THEBE)
 	$(BIN)/sphinx-build -W --keep-going -q -c docs -b html . docs/_build/html
+
+# The site with Live Code run by a Jupyter server on this computer instead of Binder, for a class without
+# Binder: builds docs/_build/live for the server, then serves both on 127.0.0.1 until Ctrl+C (docs/live.py).
+docs-live: $(STAMP) $(THEBE)
+	$(BIN)/python docs/live.py
 
 # Re-execute every notebook and store its outputs (nbval compares against them): first the .ipynb takes the
 # cells of its .md (the file people edit; --update keeps cell ids, so diffs show only real changes), then

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sphinx.application import Sphinx
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
+sys.path.insert(0, str(DOCS))  # docs/live_code.py, this site's own extension
 
 # The public modules, one API page each. Add a module here and it gets a page and a line on the API index;
 # a module that becomes a package keeps its name, and autodoc documents the package's ``__all__``.
@@ -50,7 +53,16 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    "live_code",
 ]
+
+# Live Code (docs/live_code.py): the kernel comes from Binder unless the build names a Jupyter server and its
+# token (docs/live.py, `make docs-live`, sets both for a server on this computer).
+live_code_server = os.environ.get("LIFTEACH_LIVE_CODE_SERVER", "")
+live_code_token = os.environ.get("LIFTEACH_LIVE_CODE_TOKEN", "")
+live_code_repository = REPOSITORY
+live_code_branch = BRANCH
+live_code_binderhub = BINDER
 
 # Only these files are pages. The tutorials' .md twins are not read: the .ipynb holds the same cells plus
 # the outputs that nbval checks.
@@ -65,6 +77,7 @@ exclude_patterns = [
     ),
     # deploy/: only the READMEs that docs/classroom.md links (its npm packages are not pages).
     "deploy/*/node_modules",
+    "docs/thebe",  # Live Code's npm packages
 ]
 
 # The stored outputs are the ones nbval proves; the site never runs a notebook.
@@ -196,9 +209,10 @@ def widget_note() -> nodes.note:
     """What a reader of the static page sees where the notebook shows an interactive explorer."""
     text = nodes.paragraph()
     text += nodes.Text(
-        "Here the notebook shows the interactive explorer, which needs a running notebook: open "
+        "Here the notebook shows the interactive explorer, which needs a running kernel: choose Live Code "
+        "in the rocket menu at the top to run this page's cells here, open this page on Binder from the same "
+        "menu (JupyterLab), or open the "
     )
-    text += nodes.Text("this page on Binder with the rocket button at the top (JupyterLab), or open the ")
     text += nodes.reference("", "LIF explorer app", refuri=VOILA_APP_URL)
     text += nodes.Text(" (Voila, on Binder).")
     return nodes.note("", text, classes=["widget-placeholder"])

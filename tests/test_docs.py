@@ -7,9 +7,12 @@ finds what it looks for. tests/browser/test_site.py opens the same build in Chro
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import nbformat
 import pytest
@@ -22,6 +25,7 @@ from browser.docsite import (
     built_site,
     code_blocks,
     docs_conf,
+    docs_module,
     external_assets,
     figures_without_alt_text,
     html_pages,
@@ -32,9 +36,11 @@ from browser.docsite import (
     tutorial_page,
 )
 from nbconvert.nbconvertapp import NbConvertApp
+from sphinx.errors import ConfigError
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BINDER_LAB = re.compile(r"https://mybinder\.org/v2/gh/[^)\s]*\?urlpath=lab/tree/notebooks/[\w.]+\.ipynb")
+LIVE_SETTINGS = "window.lifteachLiveCodeSettings = "
 BINDER_VOILA = re.compile(r"https://mybinder\.org/v2/gh/[^)\s]*\?urlpath=voila/render/[\w./]+\.ipynb")
 
 
@@ -92,6 +98,118 @@ def test_every_tutorial_page_launches_binder_and_the_app(site: Path, notebook: P
     assert voila.group(0) in links, "no link to the Voila app"
 
 
+def live_code_settings(page: Path) -> dict[str, Any] | None:
+    """The settings Live Code's script reads on ``page`` (None where the page has no Live Code)."""
+    for script in soup(page).find_all("script", src=False):
+        text = script.get_text().strip()
+        if text.startswith(LIVE_SETTINGS):
+            settings: dict[str, Any] = json.loads(text.removeprefix(LIVE_SETTINGS).rstrip(";"))
+            return settings
+    return None
+
+
+@pytest.mark.parametrize("notebook", TUTORIALS, ids=lambda path: path.stem)
+def test_every_tutorial_page_has_live_code_on_binder_from_the_site(site: Path, notebook: Path) -> None:
+    page = tutorial_page(site, notebook)
+    button = soup(page).select_one(".dropdown-launch-buttons button.btn-live-code")
+    assert button is not None and button.get_text().strip() == "Live Code", f"no Live Code on {page.name}"
+    assert button["onclick"] == "lifteachLiveCode.start()"
+    scripts = [str(s["src"]) for s in soup(page).find_all("script", src=True)]
+    assert any(src.split("?")[0] == "../_static/live-code.js" for src in scripts)
+    # The public site's kernel comes from Binder, built from this repository as the README's badges name it.
+    settings = live_code_settings(page)
+    assert settings is not None
+    lab = BINDER_LAB.search(README)
+    assert lab is not None
+    address = re.match(r"https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^?]+)", lab.group(0))
+    assert address is not None
+    owner, name, ref = address.groups()
+    assert settings["useBinder"] is True
+    assert settings["binderOptions"] == {
+        "repo": f"{owner}/{name}",
+        "ref": ref,
+        "binderUrl": "https://mybinder.org",
+        "repoProvider": "github",
+    }
+    assert settings["kernelOptions"] == {"kernelName": "python3", "path": "notebooks"}
+    assert "serverSettings" not in settings
+
+
+def test_live_code_scripts_are_part_of_the_site(site: Path) -> None:
+    # What live-code.js loads: thebe's bundle with every chunk it may ask for, its stylesheet, and require.js.
+    thebe = site / "_static" / "thebe"
+    script = (site / "_static" / "live-code.js").read_text(encoding="utf-8")
+    for name in re.findall(r"asset\(\"([^\"]+)\"\)", script):
+        assert (thebe / name).is_file(), f"live-code.js loads _static/thebe/{name}, which the site lacks"
+    assert {"index.js", "thebe.css", "require.js"} <= {path.name for path in thebe.iterdir()}
+    bundle = (thebe / "index.js").read_text(encoding="utf-8")
+    stored = json.loads((DOCS / "thebe" / "package-lock.json").read_text(encoding="utf-8"))
+    version = stored["packages"]["node_modules/thebe"]["version"]
+    assert version in bundle, (
+        f"_static/thebe/index.js is not thebe {version}, the version package-lock.json pins"
+    )
+    chunks = set(
+        re.findall(
+            r"\b(\d+)\.index\.js\b", "".join(p.read_text(encoding="utf-8") for p in thebe.glob("*.js"))
+        )
+    )
+    missing = sorted(chunk for chunk in chunks if not (thebe / f"{chunk}.index.js").is_file())
+    assert chunks and not missing, f"thebe chunks missing from the site: {missing}"
+    assert not list(thebe.glob("*.map")), "source maps are not served"
+
+
+def test_only_notebook_pages_load_live_code(site: Path) -> None:
+    for page in html_pages(site):
+        loads = any("live-code.js" in str(s["src"]) for s in soup(page).find_all("script", src=True))
+        assert loads == page.relative_to(site).parts[0].startswith("notebooks"), page
+        assert (live_code_settings(page) is not None) == loads, page
+
+
+def live_code_app(server: str, token: str) -> SimpleNamespace:
+    config = SimpleNamespace(
+        live_code_server=server,
+        live_code_token=token,
+        live_code_repository="https://github.com/lifteach/lifteach",
+        live_code_branch="HEAD",
+        live_code_binderhub="https://mybinder.org",
+    )
+    return SimpleNamespace(config=config)
+
+
+def test_live_code_for_a_local_server_names_it_and_its_token() -> None:
+    live_code = docs_module("live_code")
+    live = docs_module("live")
+    environment = live.build_environment(8890, "secret-token")
+    app = live_code_app(environment["LIFTEACH_LIVE_CODE_SERVER"], environment["LIFTEACH_LIVE_CODE_TOKEN"])
+    live_code.check_config(app)
+    settings = live_code.live_code_settings(app)
+    assert settings["useBinder"] is False
+    assert settings["serverSettings"] == {
+        "baseUrl": "http://127.0.0.1:8890/",
+        "token": "secret-token",
+        "appendToken": True,
+    }
+    assert "binderOptions" not in settings
+
+
+def test_live_code_refuses_a_server_without_a_token_or_a_bad_address() -> None:
+    live_code = docs_module("live_code")
+    with pytest.raises(ConfigError, match="live_code_token is empty"):
+        live_code.check_config(live_code_app("http://127.0.0.1:8890/", ""))
+    with pytest.raises(ConfigError, match="must be a Jupyter server's address"):
+        live_code.check_config(live_code_app("127.0.0.1:8890", "secret-token"))
+
+
+def test_the_local_server_listens_on_loopback_with_the_token_for_the_site_only() -> None:
+    live = docs_module("live")
+    command = live.jupyter_server_command(8890, "secret-token", 8000)
+    assert "--ServerApp.ip=127.0.0.1" in command
+    assert "--ServerApp.port=8890" in command
+    assert "--IdentityProvider.token=secret-token" in command
+    assert "--ServerApp.allow_origin=http://127.0.0.1:8000" in command
+    assert not any("allow_origin=*" in part or "disable_check_xsrf" in part for part in command)
+
+
 def test_no_page_has_a_launch_menu_unless_it_is_a_notebook(site: Path) -> None:
     for page in html_pages(site):
         has_menu = bool(soup(page).select(".dropdown-launch-buttons"))
@@ -132,6 +250,7 @@ def test_the_external_asset_check_finds_a_cdn_script_and_stylesheet(site: Path, 
     cdn = (
         '<script src="https://cdn.example.org/x.js"></script>'
         '<link rel="stylesheet" href="//cdn.example.org/x.css">'
+        '<script>const THEBE_JS_URL = "https://unpkg.example.org/thebe@0.8.2/lib/index.js"</script>'
     )
     page.write_text(page.read_text(encoding="utf-8").replace("</head>", cdn + "</head>", 1), encoding="utf-8")
     (copy / "_static" / "lifteach.css").write_text('@import "https://fonts.example.org/a.css";\n')
@@ -139,6 +258,9 @@ def test_the_external_asset_check_finds_a_cdn_script_and_stylesheet(site: Path, 
     assert any("x.js" in item for item in found)
     assert any("x.css" in item for item in found)
     assert any(item.startswith("_static/lifteach.css") for item in found)
+    assert any(
+        "an inline script names 'https://unpkg.example.org/thebe@0.8.2/lib/index.js'" in i for i in found
+    )
 
 
 def test_the_readme_first_simulation_is_on_the_home_page(site: Path) -> None:

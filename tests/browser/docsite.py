@@ -10,10 +10,13 @@ from __future__ import annotations
 import base64
 import functools
 import importlib.util
+import os
 import posixpath
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -38,12 +41,15 @@ def sphinx_command(html: Path, doctrees: Path, source: Path = ROOT, conf: Path =
     ]
 
 
-def build(out: Path, source: Path = ROOT, conf: Path = DOCS) -> Path:
-    """Build the site from ``source`` into ``out/html`` and return that folder; fail with Sphinx's output."""
+def build(out: Path, source: Path = ROOT, conf: Path = DOCS, env: dict[str, str] | None = None) -> Path:
+    """Build the site from ``source`` into ``out/html`` and return that folder; fail with Sphinx's output.
+
+    ``env``: variables added to the build's environment (docs/conf.py reads Live Code's server from them)."""
     html = out / "html"
     completed = subprocess.run(
         sphinx_command(html, out / "doctrees", source, conf),
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=BUILD_TIMEOUT,
@@ -65,9 +71,30 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "html"
 
 
+def built_live_site(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Path:
+    """The site built again with Live Code's settings from ``env`` (docs/live.py's), into a folder of its own.
+
+    It starts from the session's build (built first if need be): Live Code's settings only change what is
+    written, so Sphinx writes the pages again without reading the notebooks again."""
+    built_site(tmp_path_factory)
+    base = tmp_path_factory.getbasetemp()
+    out = Path(tempfile.mkdtemp(prefix="live-site-", dir=base))
+    shutil.copytree(base / "site" / "doctrees", out / "doctrees")
+    return build(out, env=env)
+
+
+def docs_module(name: str) -> ModuleType:
+    """docs/<name>.py as a module: ``live`` (`make docs-live`'s settings and commands), ``live_code``."""
+    return _load(f"lifteach_docs_{name}", DOCS / f"{name}.py")
+
+
 def docs_conf() -> ModuleType:
     """docs/conf.py as a module (its API_MODULES list and helpers)."""
-    spec = importlib.util.spec_from_file_location("lifteach_docs_conf", DOCS / "conf.py")
+    return _load("lifteach_docs_conf", DOCS / "conf.py")
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -140,6 +167,9 @@ LOADING = [
     ("input", "src"),
 ]
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+# An inline script that names a script or stylesheet on another host is about to load it (sphinx-thebe, for
+# one, writes thebe's CDN address into an inline script, and its own script loads from there).
+SCRIPT_EXTERNAL = re.compile(r"""["'`]((https?:)?//[^"'`\s]+\.(js|css))(\?[^"'`\s]*)?["'`]""", re.IGNORECASE)
 CSS_EXTERNAL = re.compile(r"(url\(\s*['\"]?|@import\s+['\"])\s*(https?:)?//", re.IGNORECASE)
 
 
@@ -156,6 +186,9 @@ def external_assets(html: Path, pages: list[Path] | None = None) -> list[str]:
                 value = str(element[attribute])
                 if EXTERNAL.match(value):
                     found.append(f"{name}: <{tag} {attribute}={value!r}>")
+        for script in document.find_all("script", src=False):
+            for match in SCRIPT_EXTERNAL.finditer(script.get_text()):
+                found.append(f"{name}: an inline script names {match.group(1)!r}")
         for style in document.find_all("style"):
             if CSS_EXTERNAL.search(style.get_text()):
                 found.append(f"{name}: <style> loads from another host")

@@ -115,8 +115,9 @@ def test_search_finds_a_tutorial_offline(offline: Offline) -> None:
 def test_the_launch_menu_opens_binder_and_the_app(offline: Offline) -> None:
     offline.open("notebooks/03_threshold_rheobase_fi.html")
     page = offline.page
-    page.locator(".dropdown-launch-buttons button").click()
+    page.locator(".dropdown-launch-buttons button.dropdown-toggle").click()
     lab = page.get_by_role("link", name="JupyterLab on Binder")
+    expect(page.get_by_role("button", name="Live Code")).to_be_visible(timeout=30_000)
     app = page.get_by_role("link", name="LIF explorer app")
     expect(lab).to_be_visible(timeout=30_000)
     expect(app).to_be_visible(timeout=30_000)
