@@ -91,7 +91,7 @@ class StepInspector:
         specs = {
             "step": ControlSpec(
                 "step", "step time (ms)", 0.0, "float", 0.0, last_ms, self.dt_ms,
-                help="the time of the step shown, in ms; arrow keys move one step",
+                help="the time of the step shown, in ms; arrow keys move one step", unit="ms",
             ),
             "neuron": ControlSpec(
                 "neuron", "neuron", choices[0], "choice", options={n: f"neuron {n}" for n in choices},
