@@ -4,8 +4,6 @@
 // the model changes: nothing outside it can re-create them and lose the attributes (ipywidgets' own slider
 // re-creates noUiSlider's handle, which carries no name).
 
-let made = 0; // ids for the label's `for`, unique on the page
-
 function shown(model, value) {
   // The number people read: for a log scale the value itself (1000 neurons), never its exponent.
   return Number(value).toFixed(model.get("decimals"));
@@ -23,7 +21,9 @@ function fromPosition(model, at) {
 }
 
 function render({ model, el }) {
-  const id = `lifteach-slider-${++made}`;
+  // The label's `for` needs an id unique on the page. Each widget imports its own copy of this module, so a
+  // counter here would start again at 1 for every slider: the id is random instead.
+  const id = `lifteach-slider-${Array.from(crypto.getRandomValues(new Uint32Array(2))).join("-")}`;
   el.classList.add("lifteach-slider");
   const label = document.createElement("label");
   label.htmlFor = id;
