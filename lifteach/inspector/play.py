@@ -29,6 +29,8 @@ class PlayButton(anywidget.AnyWidget):
     interval = traitlets.Int(100).tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    # Not shown; ipywidgets' view reads it to set the tooltip and fails on a widget without one.
+    description = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         low, high = kwargs.get("min", 0), kwargs.get("max", 100)
