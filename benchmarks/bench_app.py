@@ -25,7 +25,7 @@ import psutil
 from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Browser, Page, sync_playwright
 
-INTERACTIVE = ".lifteach-control-v_th [role=slider]"
+INTERACTIVE = ".lifteach-control-v_th input[type=range]"
 
 # Records, in the page, when the figure's image changes and when the new one has been decoded and painted.
 INSTRUMENT = """
@@ -36,7 +36,7 @@ INSTRUMENT = """
     const changed = performance.now();
     img.decode().then(() => requestAnimationFrame(() => window.__shown.push({changed, painted: performance.now()})));
   }).observe(img, {attributes: true, attributeFilter: ['src']});
-  const handle = document.querySelector('.lifteach-control-v_th [role=slider]');
+  const handle = document.querySelector('.lifteach-control-v_th input[type=range]');
   handle.addEventListener('keydown', () => { window.__pressed = performance.now(); }, true);
 }
 """

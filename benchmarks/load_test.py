@@ -29,7 +29,7 @@ import psutil
 from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Page, sync_playwright
 
-SLIDER = ".lifteach-control-v_th [role=slider]"
+SLIDER = ".lifteach-control-v_th input[type=range]"
 # A hang guard, not a budget: ten kernels importing torch and loading the compiled loop at once on two cores
 # took over 4 minutes while other tests ran beside them.
 OPEN_TIMEOUT_MS = 600_000
@@ -46,7 +46,7 @@ INSTRUMENT = """
     img.decode().then(() => requestAnimationFrame(() => window.__shown.push(performance.now())));
   }).observe(img, {attributes: true, attributeFilter: ['src']});
   window.__pressed = [];
-  document.querySelector('.lifteach-control-v_th [role=slider]')
+  document.querySelector('.lifteach-control-v_th input[type=range]')
     .addEventListener('keydown', () => window.__pressed.push(performance.now()), true);
 }
 """
@@ -144,7 +144,7 @@ def _open_all(server: RunningApp, browser: object, sessions: int) -> list[Page]:
 
 
 def _threshold_shown(page: Page) -> float:
-    return float(page.locator(".lifteach-control-v_th .widget-readout").inner_text())
+    return float(page.locator(".lifteach-control-v_th .lifteach-slider-value").input_value())
 
 
 def run(sessions: int = 10, changes: int = 20) -> Report:

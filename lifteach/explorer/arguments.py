@@ -95,7 +95,7 @@ def simulation_arguments(
             ``scale`` and ``noise`` are in multiples of the default neuron's rheobase at this dt (0.2 per
             step at 1 ms: the weakest constant input that makes a neuron with ``v_th = 1`` fire). ``scale``
             is the input per step of a constant or step current (the step switches on after a fifth of the
-            run) and the mean of a noisy one (``noise`` its standard deviation per step). Bernoulli spikes
+            run) and the mean of a noisy one (``noise`` the standard deviation of its kicks over 1 ms; each step's kick scales with sqrt(dt)). Bernoulli spikes
             ignore ``scale``: each input spike makes the synaptic current jump by ``weight`` (model units,
             those of ``v_th``), whatever dt, so their mean drive is ``weight * rate * dt`` per step: a spike's
             effect does not depend on the time step, a current's per-step input does. ``refractory`` (ms)

@@ -56,7 +56,8 @@ class ControlSpec:
     """One control: its name, label, default, range (``low`` to ``high`` in steps of ``step``) and kind.
 
     ``kind`` is ``"float"``, ``"int"``, ``"log"`` (a float slider on a log scale, e.g. neuron counts) or
-    ``"choice"`` (``options``: value -> label). ``help`` says what the control does, for tooltips.
+    ``"choice"`` (``options``: value -> label). ``help`` says what the control does, for tooltips. ``unit``
+    is said after a slider's value by screen readers ("10 Hz"), and after its label when the label lacks it.
     """
 
     name: str
@@ -68,6 +69,7 @@ class ControlSpec:
     step: float = 1.0
     options: Mapping[Any, str] | None = None
     help: str = ""
+    unit: str = ""
 
     def convert(self, value: object) -> Any:
         """``value`` as this control's kind (a choice, a finite number, a whole number), range not checked."""
@@ -163,6 +165,7 @@ CONTROLS: dict[str, ControlSpec] = _specs(
         0.1,
         help="the input current in multiples of the default neuron's rheobase (0.2 per step at dt = 1 ms): "
         "a constant or step current's input per step, a noisy one's mean; spike input uses the spike weight",
+        unit="× rheobase",
     ),
     ControlSpec(
         "weight",
@@ -174,9 +177,18 @@ CONTROLS: dict[str, ControlSpec] = _specs(
         0.01,
         help="how much each Bernoulli input spike makes the synaptic current i jump, in the model's units "
         "(the threshold is in the same units); a mean drive of weight x rate x dt per step",
+        unit="model units",
     ),
     ControlSpec(
-        "rate", "input rate (Hz)", 10.0, "float", 0.0, 500.0, 1.0, help="Bernoulli input spikes per second"
+        "rate",
+        "input rate (Hz)",
+        10.0,
+        "float",
+        0.0,
+        500.0,
+        1.0,
+        help="Bernoulli input spikes per second",
+        unit="Hz",
     ),
     ControlSpec(
         "noise",
@@ -186,11 +198,28 @@ CONTROLS: dict[str, ControlSpec] = _specs(
         0.0,
         10.0,
         0.1,
-        help="standard deviation of a noisy current per step",
+        help="strength of the white noise: the standard deviation its kicks add up to over 1 ms, in multiples "
+        "of the rheobase; each step's kick scales with the square root of dt, so a value means the same noise "
+        "at every dt",
+        unit="× rheobase",
     ),
-    ControlSpec("v_th", "threshold v_th", 0.3, "float", 0.05, 3.0, 0.01, help="spike when v goes above it"),
-    ControlSpec("tau_mem", "τ_mem (ms)", 10.0, "float", 0.5, 100.0, 0.5, help="membrane time constant"),
-    ControlSpec("tau_syn", "τ_syn (ms)", 5.0, "float", 0.5, 100.0, 0.5, help="synaptic time constant"),
+    ControlSpec(
+        "v_th",
+        "threshold v_th",
+        0.3,
+        "float",
+        0.05,
+        3.0,
+        0.01,
+        help="spike when v goes above it",
+        unit="model units",
+    ),
+    ControlSpec(
+        "tau_mem", "τ_mem (ms)", 10.0, "float", 0.5, 100.0, 0.5, help="membrane time constant", unit="ms"
+    ),
+    ControlSpec(
+        "tau_syn", "τ_syn (ms)", 5.0, "float", 0.5, 100.0, 0.5, help="synaptic time constant", unit="ms"
+    ),
     ControlSpec(
         "refractory",
         "refractory (ms)",
@@ -202,9 +231,12 @@ CONTROLS: dict[str, ControlSpec] = _specs(
         help="absolute refractory period after each spike: the voltage is held at v_reset and no spike is "
         "possible. Counted in whole time steps: every slider position (whole ms) is a whole number of steps "
         "at each dt offered; another value is rounded to the nearest step, halves up",
+        unit="ms",
     ),
-    ControlSpec("n_neurons", "neurons", 1000, "log", 1, 100_000, 0.01, help="population size"),
-    ControlSpec("duration", "duration (ms)", 1000, "int", 10, 1000, 10, help="simulated time"),
+    ControlSpec(
+        "n_neurons", "neurons", 1000, "log", 1, 100_000, 0.01, help="population size", unit="neurons"
+    ),
+    ControlSpec("duration", "duration (ms)", 1000, "int", 10, 1000, 10, help="simulated time", unit="ms"),
     ControlSpec("seed", "seed", 0, "int", 0, 999_999, 1, help="random seed of the input"),
     ControlSpec(
         "dt",
@@ -213,6 +245,7 @@ CONTROLS: dict[str, ControlSpec] = _specs(
         "choice",
         options={0.1: "0.1", 0.2: "0.2", 0.5: "0.5", 1.0: "1"},
         help="time step of the simulation",
+        unit="ms",
     ),
 )
 """Every control the explorer knows, by name. Times in ms, rates in Hz."""

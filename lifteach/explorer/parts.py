@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from lifteach.explorer.controls import ControlSpec
+from lifteach.explorer.slider import IntSlider, Slider
 
 __all__ = ["CSS_PREFIX", "Footer", "control_widget", "controls_grid", "error_html", "mark"]
 
@@ -29,55 +30,45 @@ RESHAPING = frozenset({"n_neurons", "duration"})
 """Controls that change the input's shape cost most per change: they run on release, or per key press."""
 
 
-def control_widget(spec: ControlSpec, value: Any) -> widgets.ValueWidget:
-    """The widget for one control at ``value``: a dropdown, a text box (the seed) or a slider with a readout."""
-    common: dict[str, Any] = {
-        "description": spec.label,
-        "description_allow_html": False,
-        "style": {"description_width": LABEL_WIDTH},
-        "layout": widgets.Layout(width="auto"),
-        "tooltip": spec.help,
-    }
-    continuous = spec.name not in RESHAPING
-    control: widgets.ValueWidget
-    if spec.kind == "choice":
-        assert spec.options is not None
-        control = widgets.Dropdown(
-            options=[(label, key) for key, label in spec.options.items()], value=value, **common
-        )
-    elif spec.kind == "log":
-        control = widgets.FloatLogSlider(
-            value=value,
-            base=10,
-            min=math.log10(spec.low),
-            max=math.log10(spec.high),
-            step=spec.step,
-            readout_format=".0f",
-            continuous_update=continuous,
+def control_widget(spec: ControlSpec, value: Any) -> widgets.ValueWidget | Slider:
+    """The widget for one control at ``value``: a dropdown, a text box (the seed) or a ``Slider``.
+
+    A slider says its label, unit and value to screen readers from its own view (``slider.Slider``).
+    """
+    common: dict[str, Any] = {"description": spec.label, "tooltip": spec.help}
+    control: widgets.ValueWidget | Slider
+    if spec.kind == "choice" or spec.name == "seed":
+        boxed = {
             **common,
-        )
-    elif spec.kind == "int" and spec.name == "seed":  # any of a million seeds: typed, not dragged
-        control = widgets.BoundedIntText(value=value, min=int(spec.low), max=int(spec.high), **common)
-    elif spec.kind == "int":
-        control = widgets.IntSlider(
-            value=value,
-            min=int(spec.low),
-            max=int(spec.high),
-            step=int(spec.step),
-            continuous_update=continuous,
-            **common,
-        )
+            "description_allow_html": False,
+            "style": {"description_width": LABEL_WIDTH},
+            "layout": widgets.Layout(width="auto"),
+        }
+        if spec.kind == "choice":
+            assert spec.options is not None
+            options = [(label, key) for key, label in spec.options.items()]
+            control = widgets.Dropdown(options=options, value=value, **boxed)
+        else:  # any of a million seeds: typed, not dragged
+            control = widgets.BoundedIntText(value=value, min=int(spec.low), max=int(spec.high), **boxed)
     else:
-        decimals = max(0, -math.floor(math.log10(spec.step)))
-        control = widgets.FloatSlider(
-            value=value,
-            min=spec.low,
-            max=spec.high,
-            step=spec.step,
-            readout_format=f".{decimals}f",
-            continuous_update=continuous,
-            **common,
-        )
+        sliding = {**common, "unit": spec.unit, "continuous_update": spec.name not in RESHAPING}
+        if spec.kind == "log":
+            control = Slider(
+                value=value,
+                min=math.log10(spec.low),
+                max=math.log10(spec.high),
+                step=spec.step,
+                scale="log",
+                decimals=0,
+                **sliding,
+            )
+        elif spec.kind == "int":
+            control = IntSlider(value=value, min=spec.low, max=spec.high, step=spec.step, **sliding)
+        else:
+            decimals = max(0, -math.floor(math.log10(spec.step)))
+            control = Slider(
+                value=value, min=spec.low, max=spec.high, step=spec.step, decimals=decimals, **sliding
+            )
     control.add_class(f"{CSS_PREFIX}control-{spec.name}")
     return control
 

@@ -21,6 +21,7 @@ from lifteach.explorer.parts import CSS_PREFIX, control_widget, mark
 from lifteach.explorer.views import ImageView
 from lifteach.inspector._figure import StepPanel, figure_text
 from lifteach.inspector.numbers import StepNumbers, step_numbers
+from lifteach.inspector.play import PlayButton
 from lifteach.inspector.text import step_text
 from lifteach.simulate import simulate
 
@@ -94,7 +95,7 @@ class StepInspector:
         specs = {
             "step": ControlSpec(
                 "step", "step time (ms)", 0.0, "float", 0.0, last_ms, self.dt_ms,
-                help="the time of the step shown, in ms; arrow keys move one step",
+                help="the time of the step shown, in ms; arrow keys move one step", unit="ms",
             ),
             "neuron": ControlSpec(
                 "neuron", "neuron", choices[0], "choice", options={n: f"neuron {n}" for n in choices},
@@ -107,14 +108,12 @@ class StepInspector:
         }
         self.previous = widgets.Button(description="Previous", icon="step-backward", tooltip="one step back")
         self.next = widgets.Button(description="Next", icon="step-forward", tooltip="one step on")
-        self.play = widgets.Play(
+        self.play = PlayButton(
             value=index,
             min=0,
             max=result.n_steps - 1,
             interval=PLAY_INTERVAL_MS,
-            description="play",
             tooltip="step through the run",
-            show_repeat=False,
         )
         self.numbers: StepNumbers = step_numbers(result, neuron, index)
         self.figure, layout, axes = panel_figure(["voltage", "current"], dpi=dpi)

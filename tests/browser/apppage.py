@@ -26,6 +26,21 @@ def control(page: Page, name: str) -> Locator:
     return page.locator(f".lifteach-control-{name}")
 
 
+def slider(page: Page | Locator, name: str) -> Locator:
+    """Control ``name``'s range input (``lifteach.explorer.slider``): focus it and press keys to move it."""
+    return page.locator(f".lifteach-control-{name} input[type=range]")
+
+
+def value_box(page: Page | Locator, name: str) -> Locator:
+    """Control ``name``'s typed value: the number it shows, and where a person types one."""
+    return page.locator(f".lifteach-control-{name} .lifteach-slider-value")
+
+
+def shown_value(page: Page | Locator, name: str) -> str:
+    """The value a slider shows in its box (while the box has no focus: what a person typed is not shown yet)."""
+    return value_box(page, name).input_value().strip()
+
+
 def open_app(page: Page, app: RunningApp, query: str = "") -> list[str]:
     """Open the app and wait for its figure; returns the list that collects the page's JavaScript errors."""
     errors: list[str] = []
@@ -56,8 +71,8 @@ def page_values(page: Page) -> dict[str, Any]:
         if spec.kind == "choice":
             label = widget.locator("select").input_value()  # the option's value is its label
             values[name] = next(key for key, text in spec.options.items() if text == label)  # type: ignore[union-attr]  # a choice has options
-        elif widget.locator(".widget-readout").count():
-            text = widget.locator(".widget-readout").inner_text()
+        elif widget.locator(".lifteach-slider-value").count():
+            text = shown_value(page, name)
             values[name] = int(text) if spec.kind == "int" else float(text)
         else:
             values[name] = int(widget.locator("input").input_value())

@@ -18,6 +18,8 @@ from browser.apppage import (
     image_source,
     open_app,
     page_values,
+    slider,
+    value_box,
     wait_for_new_run,
 )
 from browser.appserver import RunningApp
@@ -48,19 +50,19 @@ def test_the_threshold_slider_moves_with_the_keyboard(page: Page, app_server: Ru
     assert expected_summary(after) != expected_summary(before), "choose a change that changes the summary"
     source, summary = image_source(page), page.locator(".lifteach-summary").inner_text()
 
-    handle = control(page, "v_th").locator("[role=slider]")
+    handle = slider(page, "v_th")
     handle.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    expect(control(page, "v_th").locator(".widget-readout")).to_have_text(f"{after['v_th']:.2f}")
+    expect(value_box(page, "v_th")).to_have_value(f"{after['v_th']:.2f}")
     wait_for_new_run(page, source, summary)
     assert page_values(page) == after
     assert_no_errors(page, errors)
 
 
 def type_into_readout(page: Page, name: str, text: str) -> None:
-    """Click a slider's readout, replace what it shows with ``text`` and press Enter, as a person types."""
-    control(page, name).locator(".widget-readout").click()
+    """Click a slider's value box, replace what it shows with ``text`` and press Enter, as a person types."""
+    value_box(page, name).click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
     page.keyboard.press("Enter")

@@ -2,8 +2,8 @@
 that the keyboard opens, on the app page and on every tutorial rendered in Voila; and axe finds no critical or
 serious violation there (feedback boxes and their colours included).
 
-Slider names are not this file's concern: ipywidgets' sliders have no accessible name yet (axe's
-``aria-input-field-name``), which the controls' own work fixes; that one rule is left out on pages with sliders.
+The controls' names are tests/browser/test_keyboard_and_axe.py's concern; axe here holds every page to every
+rule all the same.
 """
 
 from __future__ import annotations
@@ -13,8 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-from axe import Violation, report, serious_violations
-from browser.apppage import CHANGE_TIMEOUT_MS, TIMEOUT_MS, assert_no_errors, control, open_app
+from axe import report, serious_violations
+from browser.apppage import (
+    CHANGE_TIMEOUT_MS,
+    TIMEOUT_MS,
+    assert_no_errors,
+    open_app,
+    slider,
+    value_box,
+)
 from browser.appserver import RunningApp
 from browser.conftest import SCREENSHOTS
 from playwright.sync_api import Page, expect
@@ -23,25 +30,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from lifteach.explorer import CONTROLS
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-SLIDER_NAMES = "aria-input-field-name"
-"""axe's rule for sliders without a name: ipywidgets' own, fixed by the controls' work, not by the figures'."""
-
-
-# The Play widget's buttons as axe shows them: an icon and nothing else.
-PLAY_BUTTON = re.compile(
-    r'<button class="jupyter-button"><i class="fa fa-(play|pause|stop|repeat)"></i></button>'
-)
-
-
-def serious_except_slider_names(page: Page) -> list[Violation]:
-    return [
-        found
-        for found in serious_violations(page)
-        if found.rule != SLIDER_NAMES
-        # ipywidgets' Play widget (the step inspector's play button) draws icon-only buttons that no option
-        # names; left out here and reported, not hidden: the rule still counts every other button.
-        and not (found.rule == "button-name" and all(PLAY_BUTTON.fullmatch(html) for html in found.snippets))
-    ]
 
 
 def test_the_app_figure_has_alt_text_that_follows_a_keyboard_change(
@@ -54,12 +42,11 @@ def test_the_app_figure_has_alt_text_that_follows_a_keyboard_change(
     assert before.startswith("Membrane voltage of neurons 0, 1 and 2") and "v_th = 0.3 " in before
     assert "Raster of 1,000 neurons" in before and "Histogram of spikes per neuron" in before
 
-    handle = control(page, "v_th").locator("[role=slider]")
-    handle.focus()
+    slider(page, "v_th").focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     after_v_th = round(0.3 + 5 * CONTROLS["v_th"].step, 2)
-    expect(control(page, "v_th").locator(".widget-readout")).to_have_text(f"{after_v_th:.2f}")
+    expect(value_box(page, "v_th")).to_have_value(f"{after_v_th:.2f}")
     # Each key press is a change; the words follow the last one.
     expect(image).to_have_attribute(
         "alt", re.compile(f"^Membrane voltage .* v_th = {after_v_th:g} "), timeout=CHANGE_TIMEOUT_MS
@@ -76,7 +63,7 @@ def test_the_app_figure_has_alt_text_that_follows_a_keyboard_change(
     text = page.locator(".lifteach-figure .lifteach-description-text")
     expect(text).to_be_visible()
     expect(text).to_have_text(after.replace("\n", ""), timeout=CHANGE_TIMEOUT_MS)
-    found = serious_except_slider_names(page)
+    found = serious_violations(page)
     assert not found, report(found, "the app page")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "app_with_the_figure_described.png"), full_page=True)
@@ -113,7 +100,7 @@ def test_every_figure_in_the_notebook_in_voila_has_its_words_and_axe_finds_nothi
     )
     alts = images.evaluate_all("(images) => images.map((image) => image.getAttribute('alt') || '')")
     assert all(alt.strip() for alt in alts), f"{notebook.name}: figures without alt text: {alts}"
-    found = serious_except_slider_names(page)
+    found = serious_violations(page)
     assert not found, report(found, notebook.name)
     if notebook.stem.startswith("01"):
         summary = page.locator(".lifteach-described-figure summary").first

@@ -123,7 +123,7 @@ def _wait_for_the_explorer_page(classroom: Classroom, name: str, page: Page) -> 
 
 
 def _threshold_shown(page: Page) -> float:
-    return float(page.locator(".lifteach-control-v_th .widget-readout").inner_text())
+    return float(page.locator(".lifteach-control-v_th .lifteach-slider-value").input_value())
 
 
 def _move_sliders(classroom: Classroom) -> None:

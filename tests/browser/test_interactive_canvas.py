@@ -15,8 +15,9 @@ from browser.apppage import (
     TIMEOUT_MS,
     assert_no_errors,
     canvas_ink,
-    control,
     picture,
+    slider,
+    value_box,
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
@@ -87,11 +88,11 @@ def test_a_zoomed_view_survives_a_slider_move_and_home_brings_the_whole_run_back
 
     # A slider move re-runs the simulation; the zoomed view stays.
     summary = page.locator(".lifteach-summary").inner_text()
-    handle = control(page, "tau_mem").locator("[role=slider]")
+    handle = slider(page, "tau_mem")
     handle.focus()
     for _ in range(10):
         page.keyboard.press("ArrowRight")
-    expect(control(page, "tau_mem").locator(".widget-readout")).to_have_text("15.0")
+    expect(value_box(page, "tau_mem")).to_have_value("15.0")
     expect(page.locator(".lifteach-summary")).not_to_have_text(summary, timeout=CHANGE_TIMEOUT_MS)
     shown = wait_for_new_picture(page, canvas, shown)
     assert time_under_mouse(page, footer, *point) == zoomed

@@ -18,6 +18,8 @@ from browser.apppage import (
     canvas_ink,
     open_notebook_and_run_all,
     picture,
+    slider,
+    value_box,
     wait_for_first_canvas_picture,
     wait_for_new_picture,
 )
@@ -69,16 +71,17 @@ def move_threshold(page: Page, explorer: Locator, figure: Locator) -> None:
     (The mouse, not the arrow keys: Notebook 7 takes arrow keys for moving between cells.)
     """
     before, summary = picture(figure), explorer.locator(".lifteach-summary").inner_text()
-    readout = explorer.locator(".lifteach-control-v_th .widget-readout")
-    expect(readout).to_have_text("0.30")
-    box = explorer.locator(".lifteach-control-v_th [role=slider]").bounding_box()
+    readout = value_box(explorer, "v_th")
+    expect(readout).to_have_value("0.30")
+    box = slider(explorer, "v_th").bounding_box()
     assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # The thumb of a range input sits where its value is: 0.30 of 0.05 to 3.0.
+    x, y = box["x"] + box["width"] * (0.30 - 0.05) / (3.0 - 0.05), box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 30, y, steps=6)
     page.mouse.up()
-    expect(readout).not_to_have_text("0.30")
+    expect(readout).not_to_have_value("0.30")
     expect(explorer.locator(".lifteach-summary")).not_to_have_text(summary, timeout=CHANGE_TIMEOUT_MS)
     wait_for_new_picture(page, figure, before)
 

@@ -137,14 +137,14 @@ def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
     # thebe's widget manager renders ipywidgets' own controls (require.js from the site): the explorer's
     # sliders and figure appear in the cell, and moving the threshold slider by keys draws a new figure.
     threshold = cell.locator(".lifteach-control-v_th")
-    expect(threshold.locator("[role=slider]")).to_be_visible(timeout=CELL_MS)
+    expect(threshold.locator("input[type=range]")).to_be_visible(timeout=CELL_MS)
     figure = cell.locator(".lifteach-figure")
     old_picture = figure.get_attribute("src")
-    old_value = threshold.locator(".widget-readout").inner_text()
-    threshold.locator("[role=slider]").focus()
+    old_value = threshold.locator(".lifteach-slider-value").input_value()
+    threshold.locator("input[type=range]").focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    expect(threshold.locator(".widget-readout")).not_to_have_text(old_value)
+    expect(threshold.locator(".lifteach-slider-value")).not_to_have_value(old_value)
     expect(figure).not_to_have_attribute("src", old_picture or "", timeout=CELL_MS)
 
     assert requests.blocked == [], (

@@ -21,6 +21,8 @@ from browser.apppage import (
     open_app,
     open_notebook_and_run_all,
     page_values,
+    slider,
+    value_box,
 )
 from browser.appserver import RunningApp, jupyter_command, running
 from browser.test_jupyterlab_and_notebook import notebook_7s_own
@@ -70,12 +72,12 @@ def test_the_step_control_scrubs_with_the_keyboard_and_the_text_follows(
     # From the toggle, the next stop of the Tab key is the step control's handle.
     page.get_by_role("button", name="Step by step").focus()
     page.keyboard.press("Tab")
-    handle = control(page, "step").locator("[role=slider]")
+    handle = slider(page, "step")
     expect(handle).to_be_focused()
     picture = page.locator(".lifteach-inspector-figure img").get_attribute("src")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    expect(control(page, "step").locator(".widget-readout")).to_have_text(f"{start + 3}")
+    expect(value_box(page, "step")).to_have_value(f"{start + 3}")
     expect(text).to_have_text(expected_text(result, start + 3), timeout=CHANGE_TIMEOUT_MS)
     expect(page.locator(".lifteach-inspector-figure img")).not_to_have_attribute("src", picture or "")
     page.keyboard.press("ArrowLeft")
@@ -110,11 +112,11 @@ def test_an_open_inspector_follows_the_explorers_settings(page: Page, app_server
     open_step_by_step(page)
     text = page.get_by_role("status", name="the step written out")
     expect(text).to_contain_text(f"Step {start} (t = {start} ms)", timeout=CHANGE_TIMEOUT_MS)
-    handle = control(page, "v_th").locator("[role=slider]")
+    handle = slider(page, "v_th")
     handle.focus()
     page.keyboard.press("ArrowRight")
     after = {**before, "v_th": round(before["v_th"] + 0.01, 2)}
-    expect(control(page, "v_th").locator(".widget-readout")).to_have_text(f"{after['v_th']:.2f}")
+    expect(value_box(page, "v_th")).to_have_value(f"{after['v_th']:.2f}")
     # The same step, of the run with the new threshold.
     expect(text).to_have_text(expected_text(recorded_run(after), start), timeout=TIMEOUT_MS)
     assert f"> {after['v_th']:.4f}?" in text.inner_text()
