@@ -65,7 +65,7 @@ test: $(STAMP) chromium $(HUB_PROXY) $(THEBE) lint
 
 # The inner loop (a few minutes): lint, types and the unit tests, without the tests that start servers, build
 # environments or drive a browser, and without re-running the notebooks. `make test` is the whole proof.
-check: lint
+check: $(THEBE) lint
 	$(BIN)/python -m pytest tests -q -m "not browser and not server"
 
 # The course website in docs/_build/html (open docs/_build/html/index.html): the stored notebooks, the API
