@@ -1,4 +1,4 @@
-"""Measures of spiking (lifteach/analysis.py): counts, rates, ISIs, CV, PSTH, rheobase, predicted f-I."""
+"""Measures of spiking (lifteach/analysis/): counts, rates, ISIs, CV, PSTH, rheobase, predicted f-I."""
 
 from __future__ import annotations
 

@@ -19,12 +19,19 @@ LIF_MODULES = sorted(
     for path in (Path(__file__).resolve().parents[1] / "lifteach" / "lif").glob("_*.py")
     if path.stem != "__init__"
 )
+# The same for the measures (lifteach/analysis/).
+ANALYSIS_MODULES = sorted(
+    f"lifteach.analysis.{path.stem}"
+    for path in (Path(__file__).resolve().parents[1] / "lifteach" / "analysis").glob("_*.py")
+    if path.stem != "__init__"
+)
 CORE = [
     *LIF_MODULES,
     "lifteach.lif",
     "lifteach.inputs",
     "lifteach._checks",
     "lifteach.simulate",
+    *ANALYSIS_MODULES,
     "lifteach.analysis",
 ]
 
@@ -56,6 +63,7 @@ def watched_imports(modules: list[str]) -> dict[str, list[str]]:
 
 def test_the_core_and_the_measures_import_neither_matplotlib_nor_ipywidgets() -> None:
     assert len(LIF_MODULES) >= 7  # the glob found the core's modules
+    assert len(ANALYSIS_MODULES) >= 3  # and the measures'
     loaded = watched_imports(CORE)
     assert loaded == {module: [] for module in CORE}
 
