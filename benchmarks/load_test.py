@@ -34,8 +34,12 @@ SLIDER = ".lifteach-control-v_th input[type=range]"
 # took over 4 minutes while other tests ran beside them.
 OPEN_TIMEOUT_MS = 600_000
 CHANGE_TIMEOUT_MS = 60_000
-CULL_AFTER_S = 30  # shorter could cull a kernel that has not yet started the notebook on a busy machine
-SHUTDOWN_TIMEOUT_S = 150.0
+# Voila culls a kernel with no page connected once it has been idle this long. A page connects only after it
+# has loaded and rendered its widgets; with ten pages opening at once that took over 80 s here, and at 30 s
+# the culler stopped kernels whose pages were still loading (they never showed a slider). Three minutes
+# leaves room for a busy machine; closed pages end their kernels themselves, the culler is the fallback.
+CULL_AFTER_S = 180
+SHUTDOWN_TIMEOUT_S = CULL_AFTER_S + 60 + 150.0  # idle limit, one look of the culler, and the stopping
 
 # Records in the page when the figure's image changes and when the new one has been painted.
 INSTRUMENT = """
