@@ -31,7 +31,7 @@ INTERACTIVE = ".lifteach-control-v_th input[type=range]"
 INSTRUMENT = """
 () => {
   window.__shown = [];
-  const img = document.querySelector('.lifteach-figure');
+  const img = document.querySelector('.lifteach-figure img');
   new MutationObserver(() => {
     const changed = performance.now();
     img.decode().then(() => requestAnimationFrame(() => window.__shown.push({changed, painted: performance.now()})));
@@ -50,7 +50,7 @@ def _open(browser: Browser, url: str) -> tuple[float, Page]:
     page.goto(url, wait_until="commit", timeout=120_000)
     page.locator(INTERACTIVE).wait_for(state="visible", timeout=120_000)
     page.wait_for_function(
-        "() => { const img = document.querySelector('.lifteach-figure');"
+        "() => { const img = document.querySelector('.lifteach-figure img');"
         " return img && img.complete && img.naturalWidth > 0; }",
         timeout=120_000,
     )

@@ -45,7 +45,8 @@ SHUTDOWN_TIMEOUT_S = CULL_AFTER_S + 60 + 150.0  # idle limit, one look of the cu
 INSTRUMENT = """
 () => {
   window.__shown = [];
-  const img = document.querySelector('.lifteach-figure');
+  // The explorer's figure draws its picture into an <img> inside it (lifteach/explorer/_described.py).
+  const img = document.querySelector('.lifteach-figure img');
   new MutationObserver(() => {
     img.decode().then(() => requestAnimationFrame(() => window.__shown.push(performance.now())));
   }).observe(img, {attributes: true, attributeFilter: ['src']});
