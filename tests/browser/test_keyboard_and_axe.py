@@ -41,6 +41,7 @@ EXPLORER_NAMES = {
     "v_th": "threshold v_th (model units)",
     "tau_mem": "τ_mem (ms)",
     "tau_syn": "τ_syn (ms)",
+    "refractory": "refractory (ms)",
     "n_neurons": "neurons",
     "duration": "duration (ms)",
 }
@@ -53,6 +54,7 @@ UNITS = {
     "v_th": "model units",
     "tau_mem": "ms",
     "tau_syn": "ms",
+    "refractory": "ms",
     "n_neurons": "neurons",
     "duration": "ms",
     "step": "ms",
@@ -203,6 +205,9 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     expect_slider(page, "tau_syn")
     expect_value_box(page, "tau_syn")
     assert type_value(page, "tau_syn", "7.5")["tau_syn"] == 7.5
+    expect_slider(page, "refractory")
+    assert press(page, "refractory", "ArrowRight")["refractory"] == 1.0
+    expect_value_box(page, "refractory")
     # The neuron count moves on a log scale; it is said as a number of neurons, never as the exponent.
     expect_slider(page, "n_neurons")
     assert heard(page).value == "1000 neurons"
@@ -249,7 +254,14 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     expect_slider(page, "scale")
     assert press(page, "scale", "ArrowLeft")["scale"] == 4.9
     expect_value_box(page, "scale")
-    for name in ("v_th", "tau_mem", "tau_syn", "n_neurons", "duration"):  # weight, rate, noise: skipped
+    for name in (
+        "v_th",
+        "tau_mem",
+        "tau_syn",
+        "refractory",
+        "n_neurons",
+        "duration",
+    ):  # weight, rate, noise: skipped
         expect_slider(page, name)
         expect_value_box(page, name)
     assert tab(page).control == "seed"
