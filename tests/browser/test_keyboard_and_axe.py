@@ -227,6 +227,10 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     assert (now.control, now.role, now.name, now.value) == ("seed", "spinbutton", "seed", "0")
     assert type_value(page, "seed", "7")["seed"] == 7
 
+    # The figure's words: a disclosure under the figure, reached by Tab.
+    now = tab(page)
+    assert (now.role, now.name) == ("DisclosureTriangle", "Describe the figure"), now
+
     # The buttons, by name alone (their icons are not read out).
     now = tab(page)
     assert (now.role, now.name) == ("button", "Reset")
@@ -265,6 +269,7 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
         expect_slider(page, name)
         expect_value_box(page, name)
     assert tab(page).control == "seed"
+    assert tab(page).name == "Describe the figure"
     for expected in ("Reset", "Keep as reference", "Export", "Step by step"):
         now = tab(page)
         assert (now.role in BUTTONS, now.name) == (True, expected), now
