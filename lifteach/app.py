@@ -14,6 +14,7 @@ The page half (starting values from the page address) runs in the app's kernel: 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import os
@@ -150,6 +151,30 @@ def _port_is_free(ip: str, port: int) -> bool:
     return True
 
 
+async def _shut_kernels_down_then_stop(kernel_manager: Any, loop: Any) -> None:
+    """Shut every kernel down, stopping at once those in the middle of a cell; then end ``loop``.
+
+    ipykernel asked to shut down in the middle of a cell finishes the cell after its sockets are closed and
+    prints a traceback ("ZMQError: Socket operation on non-socket") on the app's terminal. The preheated
+    kernel is always in a cell (the notebook's imports, then waiting for its visitor) and a visitor's may be
+    in a simulation; neither has anything to save, so they are stopped at once. Idle kernels are asked to
+    shut down as usual.
+    """
+    try:
+        # Voila's pool of preheated kernels: one may still be starting, and each runs the notebook in a task.
+        for pool in list(getattr(kernel_manager, "_pools", {}).values()):
+            for preheating in list(pool):
+                with contextlib.suppress(Exception):
+                    started = await asyncio.wait_for(asyncio.shield(preheating), timeout=60)
+                    started["task"].cancel()  # the notebook's run in that kernel: nobody will see it
+        for kernel_id in list(kernel_manager.list_kernel_ids()):
+            busy = getattr(kernel_manager.get_kernel(kernel_id), "execution_state", "busy") != "idle"
+            with contextlib.suppress(Exception):  # gone already: culled, or died with its page
+                await kernel_manager.shutdown_kernel(kernel_id, now=busy)
+    finally:
+        loop.stop()
+
+
 def serve(
     ip: str = DEFAULT_IP,
     port: int = DEFAULT_PORT,
@@ -205,17 +230,19 @@ def serve(
     loop = IOLoop.current()  # the loop Voila runs
     loop.add_callback(announce)
 
-    def stop_on_ctrl_c(signum: int, frame: object) -> None:
+    def stop_then_end(signum: int, frame: object) -> None:
         print("\nStopping the LIF explorer...", flush=True)
-        # A second Ctrl-C while Voila shuts its kernels down must not leave them behind.
+        # A second Ctrl-C while the kernels shut down must not leave them behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # As Voila does for SIGTERM: the loop ends between two requests (a KeyboardInterrupt raised wherever
-        # the signal arrives could end it inside one), then Voila shuts its kernels down.
-        loop.add_callback_from_signal(loop.stop)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # The loop ends between two requests (a KeyboardInterrupt raised wherever the signal arrives could end
+        # it inside one), once the kernels are down; then Voila's own shutdown finds none left.
+        loop.add_callback_from_signal(_shut_kernels_down_then_stop, voila.kernel_manager, loop)
 
     # Ctrl-C must stop the app even when it was started from a shell that ignores SIGINT in the children it
-    # runs in the background (Python then installs no KeyboardInterrupt handler of its own).
-    previous = signal.signal(signal.SIGINT, stop_on_ctrl_c)
+    # runs in the background (Python then installs no KeyboardInterrupt handler of its own). SIGTERM (a
+    # service manager, a hub) takes the same path instead of Voila's handler, which skips the kernels' care.
+    previous = {signum: signal.signal(signum, stop_then_end) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         voila.start()  # returns after Ctrl-C or SIGTERM, once Voila has shut its kernels down
     except SystemExit as exit_:  # Voila could not listen after all
@@ -227,5 +254,6 @@ def serve(
             raise
     finally:
         with contextlib.suppress(ValueError):  # not the main thread: nothing was changed
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
     return 0

@@ -113,6 +113,49 @@ def test_ctrl_c_stops_the_app_cleanly_and_the_page_is_served() -> None:
     assert "Warning" not in server.output
 
 
+def _notebook_in_a_long_cell(folder: Path, started: Path) -> Path:
+    """A notebook whose first cell marks ``started`` and then runs for ten minutes."""
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(600)"
+            )
+        ]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "long_cell.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_stopping_while_the_preheated_kernel_is_in_a_cell_prints_no_traceback(
+    tmp_path: Path, signum: int
+) -> None:
+    """The preheated kernel is always in a cell (the imports, then waiting for its visitor). ipykernel shut
+    down in the middle of one finishes it after its sockets have closed and prints "ZMQError: Socket operation
+    on non-socket"; the app must stop such a kernel without that."""
+    started = tmp_path / "started"
+    notebook = _notebook_in_a_long_cell(tmp_path, started)
+    serve = f"import sys, lifteach.app as a; sys.exit(a.serve(notebook={str(notebook)!r}, open_browser=False, port={{port}}))"
+    with running([sys.executable, "-c", serve]) as server:
+        deadline = time.monotonic() + 300
+        while not started.exists():  # the preheated kernel is now inside the cell
+            assert server.process.poll() is None and time.monotonic() < deadline, server.output
+            time.sleep(0.1)
+        kernels = [p for p in psutil.Process(server.process.pid).children(recursive=True)]
+        assert kernels, "the preheated kernel runs as a child process"
+        os.killpg(server.process.pid, signum)
+        server.process.wait(timeout=120)
+    assert server.process.returncode == 0, server.output
+    assert "Traceback" not in server.output, server.output
+    assert "Stopping the LIF explorer" in server.output
+    assert not [p for p in kernels if p.is_running() and p.status() != psutil.STATUS_ZOMBIE], (
+        "a kernel outlived the app"
+    )
+
+
 @pytest.mark.server
 def test_sigterm_to_the_command_alone_also_stops_voila() -> None:
     port = free_port()
