@@ -27,7 +27,8 @@ from lifteach.inspector import (
     step_text,
     surrogate_derivative,
 )
-from lifteach.lif import LIFState, lif_step
+from lifteach.inspector._figure import figure_text
+from lifteach.lif import LIFRefracParameters, LIFRefracState, LIFState, lif_refrac_step, lif_step
 from lifteach.simulate import Result, simulate
 
 ONE_NEURON: dict[str, Any] = {
@@ -47,29 +48,58 @@ def inspector() -> Iterator[StepInspector]:
     shown.close()
 
 
-def core_step(result: Result, neuron: int, step: int, **changes: float) -> tuple[torch.Tensor, LIFState]:
-    """``lif_step`` on the recorded state before ``step`` (rest before the first), as a test would by hand."""
+def _state_before(result: Result, neuron: int, step: int) -> LIFState:
+    """The recorded state before ``step``, or rest before the first, as one-neuron tensors."""
     assert result.v is not None and result.i is not None
     column = [int(n) for n in result.recorded_neurons].index(neuron)
     if step == 0:
-        state = LIFState(v=torch.full((1,), float(result.p.v_leak)), i=torch.zeros(1))
-    else:
-        state = LIFState(v=result.v[step - 1, column : column + 1], i=result.i[step - 1, column : column + 1])
+        return LIFState(v=torch.full((1,), float(result.p.v_leak)), i=torch.zeros(1))
+    return LIFState(v=result.v[step - 1, column : column + 1], i=result.i[step - 1, column : column + 1])
+
+
+def core_step(result: Result, neuron: int, step: int, **changes: float) -> tuple[torch.Tensor, LIFState]:
+    """``lif_step`` on the recorded state before ``step`` (rest before the first), as a test would by hand."""
     x = result.input[step, neuron : neuron + 1].float()
     fields: dict[str, Any] = dict(changes)
-    return lif_step(x, state, result.p._replace(**fields), result.dt)
+    return lif_step(x, _state_before(result, neuron, step), result.p._replace(**fields), result.dt)
 
 
-def assert_the_cores_step(result: Result, values: dict[str, float], neuron: int, step: int) -> None:
-    """``values`` are ``lif_step`` on the recorded state before the step, and what the run recorded."""
+def refractory_counts(result: Result, neuron: int) -> list[float]:
+    """The refractory count before every step, found by stepping ``lif_refrac_step`` through the run's input
+    from rest: another path than the inspector's, which reads it from the spikes."""
+    rho_reset = round(result.refractory / result.dt)
+    p = LIFRefracParameters(lif=result.p, rho_reset=float(rho_reset))
+    state = LIFRefracState(lif=_state_before(result, neuron, 0), rho=torch.zeros(1))
+    counts = []
+    for step in range(result.n_steps):
+        counts.append(float(state.rho[0]))
+        _, state = lif_refrac_step(result.input[step, neuron : neuron + 1].float(), state, p, result.dt)
+    return counts
+
+
+def assert_the_cores_step(
+    result: Result, values: dict[str, float], neuron: int, step: int, counts: list[float] | None = None
+) -> None:
+    """``values`` are ``lif_step`` (with a refractory period, ``lif_refrac_step``) on the recorded state before
+    the step, and what the run recorded. ``counts``: ``refractory_counts(result, neuron)``, when known."""
     assert result.v is not None and result.i is not None
     column = [int(n) for n in result.recorded_neurons].index(neuron)
     assert set(values) == set(VALUE_KEYS) and all(type(value) is float for value in values.values())
-    z, after = core_step(result, neuron, step)
+    if result.refractory > 0:
+        counts = refractory_counts(result, neuron) if counts is None else counts
+        assert values["rho"] == counts[step]
+        state = LIFRefracState(lif=_state_before(result, neuron, step), rho=torch.tensor([counts[step]]))
+        p = LIFRefracParameters(lif=result.p, rho_reset=float(round(result.refractory / result.dt)))
+        z, refrac = lif_refrac_step(result.input[step, neuron : neuron + 1].float(), state, p, result.dt)
+        after = refrac.lif
+        assert values["rho_new"] == float(refrac.rho[0])
+    else:
+        z, after = core_step(result, neuron, step)
+        assert values["rho"] == values["rho_new"] == 0.0
     assert values["spike"] == float(z[0])
     assert values["v_new"] == float(after.v[0])
     assert values["i_decayed"] == float(after.i[0])
-    # With the threshold out of reach, the core's step keeps the voltage it computed before the reset.
+    # With the threshold out of reach, the core's LIF step keeps the voltage it computed before the reset.
     _, unreset = core_step(result, neuron, step, v_th=3.0e38)
     assert values["v_decayed"] == float(unreset.v[0])
     assert values["x"] == float(result.input[step, neuron])
@@ -109,6 +139,7 @@ settings_strategy: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
         "duration": st.integers(10, 80),
         "seed": st.integers(0, 999_999),
         "dt": st.sampled_from([0.1, 0.2, 0.5, 1.0]),
+        "refractory": st.sampled_from([0.0, 0.0, 1.0, 2.0, 5.0]),  # ms, whole ms as the control offers
     }
 ).filter(_steps_shorter_than_the_time_constants)
 
@@ -121,7 +152,14 @@ def test_step_numbers_are_the_cores_step_bit_for_bit_for_any_settings_neuron_and
     result = simulate(**simulation_arguments(values, traced_neurons=3))
     for _ in range(5):
         neuron = data.draw(st.sampled_from([int(n) for n in result.recorded_neurons]))
-        step = data.draw(st.integers(0, result.n_steps - 1))
+        # Steps just after a spike, where a refractory period holds the neuron, as often as any others.
+        spikes = [int(t) for t in result.spikes[:, neuron].nonzero()[:, 0]]
+        after_spike = (
+            st.sampled_from(spikes).flatmap(lambda t: st.integers(t, min(t + 6, result.n_steps - 1)))
+            if spikes
+            else st.nothing()
+        )
+        step = data.draw(st.integers(0, result.n_steps - 1) | after_spike)
         numbers = step_numbers(result, neuron, step)
         assert_the_cores_step(result, numbers.values, neuron, step)
 
@@ -145,8 +183,11 @@ def test_the_inspectors_values_are_the_cores_step_bit_for_bit_for_any_settings_n
         inspector.close()
 
 
-def test_the_values_agree_with_the_explorers_recorded_traces() -> None:
-    explorer = Explorer(panels=["voltage", "current"], input_kind="noisy", n_neurons=20, duration=300)
+@pytest.mark.parametrize("refractory", [0, 3])
+def test_the_values_agree_with_the_explorers_recorded_traces(refractory: int) -> None:
+    explorer = Explorer(
+        panels=["voltage", "current"], input_kind="noisy", n_neurons=20, duration=300, refractory=refractory
+    )
     try:
         assert explorer.result is not None and explorer.result.v is not None and explorer.result.i is not None
         inspector = explorer.inspect(neuron=1)
@@ -154,15 +195,53 @@ def test_the_values_agree_with_the_explorers_recorded_traces() -> None:
             assert inspector.control_values == explorer.values
             spikes = explorer.result.spikes[:, 1].nonzero()
             assert len(spikes), "choose settings where neuron 1 spikes"
-            for step in (0, 1, int(spikes[0, 0]), 299):
+            first = int(spikes[0, 0])
+            for step in (0, 1, first, first + 1, first + 3, first + 4, 299):
                 inspector.controls["step"].value = step * inspector.dt_ms
                 assert inspector.values["v_new"] == float(explorer.result.v[step, 1])
                 assert inspector.values["i_decayed"] == float(explorer.result.i[step, 1])
                 assert inspector.values["spike"] == float(explorer.result.spikes[step, 1])
+                # 3 ms at dt = 1 ms: held for the three steps after the spike, free from the fourth.
+                held = refractory and first < step <= first + 3
+                assert inspector.numbers.held == bool(held)
         finally:
             inspector.close()
     finally:
         explorer.close()
+
+
+def test_a_refractory_step_holds_the_voltage_and_counts_down() -> None:
+    inspector = StepInspector(input_kind="constant", scale=5.0, n_neurons=1, duration=50, refractory=3)
+    try:
+        first = inspector.step  # it opens at the first spike
+        text = inspector.text
+        assert "The refractory period starts: ρ = 3, so the next 3 steps (3 ms) hold the voltage" in text
+        for k, left in enumerate([3, 2, 1], start=1):
+            inspector.controls["step"].value = (first + k) * inspector.dt_ms
+            values, text = inspector.values, inspector.text
+            assert (values["rho"], values["rho_new"]) == (left, left - 1)
+            assert values["spike"] == 0.0 and values["v_new"] == values["v"]
+            assert values["i_decayed"] != values["i"], "the current is not held"
+            assert f"refractory: ρ = {left} of its 3 steps (3 ms) left" in text
+            assert "5. The hold:" in text and "so no spike is let through (spike = 0)" in text
+            assert "Surrogate derivative: 0 in this step" in text
+            assert inspector.numbers.surrogate == 0.0
+            described = figure_text(inspector.result, inspector.numbers)
+            assert f"the neuron was refractory ({left} of 3 steps left): the voltage was held at" in described
+        assert "(free again from the next step)" in text
+        # At five times the rheobase the free neuron spikes at once: every fourth step, 1 / (3 ms + 1 ms).
+        inspector.controls["step"].value = (first + 4) * inspector.dt_ms
+        assert inspector.values["spike"] == 1.0 and inspector.values["rho"] == 0.0
+    finally:
+        inspector.close()
+
+
+def test_the_figure_starts_at_rest_before_the_first_step(inspector: StepInspector) -> None:
+    inspector.controls["step"].value = 5 * inspector.dt_ms
+    for panel, rest in zip(inspector.panels, (0.0, 0.0), strict=True):
+        times, values = panel.trace.get_data()
+        assert float(np.asarray(times)[0]) == -inspector.dt_ms
+        assert float(np.asarray(values)[0]) == rest  # v_leak = 0 and no current, not the shown step's state
 
 
 def test_the_first_step_starts_at_rest_and_the_input_counts_in_its_own_step(inspector: StepInspector) -> None:

@@ -230,6 +230,11 @@ CLAIMS = {
         "shortest interval 13 ms",
         "shortest interval 6 ms",
     ],
+    "09_one_step_at_a_time": [
+        "0.1: the share of the way",
+        "[11]",  # steps between spikes without a refractory period
+        "[14]",  # with 3 ms
+    ],
 }
 
 

@@ -47,7 +47,12 @@ def figure_text(result: Result, numbers: StepNumbers) -> str:
     dt_ms = result.dt * 1000.0
     spikes = result.spikes[first:last, s.neuron].numpy()
     spike_times = (first + np.flatnonzero(spikes)) * dt_ms
-    if s.spike == 1.0:
+    if s.held:
+        voltage = (
+            f"the neuron was refractory ({s.rho:g} of {s.rho_reset} steps left): the voltage was held at "
+            f"{s.v_new:.4g} and no spike was let through"
+        )
+    elif s.spike == 1.0:
         voltage = (
             f"the voltage rose from {s.v:.4g} to {s.v_decayed:.4g}, above the threshold v_th = {s.v_th:.4g}, and "
             f"was reset to {s.v_new:.4g}: a spike"
@@ -57,7 +62,9 @@ def figure_text(result: Result, numbers: StepNumbers) -> str:
     return (
         f"Voltage and current of neuron {s.neuron} from {first * dt_ms:g} to {(last - 1) * dt_ms:g} ms, one dot "
         f"per {dt_ms:g} ms step, the step at {s.time_ms:g} ms shaded.\n"
-        f"In that step {voltage}; the exact solution ends the step at {s.exact_v:.4g}.\n"
+        f"In that step {voltage}"
+        + ("" if s.held else f"; the exact solution ends the step at {s.exact_v:.4g}")
+        + ".\n"
         f"The current jumped by the input {s.x:.4g} from {s.i:.4g} to {s.i_jump:.4g}, then decayed to "
         f"{s.i_decayed:.4g}.\n"
         f"In the window shown, neuron {s.neuron} has {_when(spike_times)}."
@@ -136,7 +143,7 @@ class StepPanel(plot.Panel):
         assert recorded is not None
         first, last = window(s.step, result.n_steps)
         start = s.v if self.quantity == "v" else s.i
-        rest = [start] if first == 0 else []  # the state before the first step, at rest, at -dt
+        rest = [s.v_leak if self.quantity == "v" else 0.0] if first == 0 else []  # before the first step, at -dt
         values = np.concatenate([rest, recorded[first:last, column].numpy()])
         times = np.arange(first - len(rest), last) * dt_ms
         self.trace.set_data(times, values)
@@ -152,12 +159,17 @@ class StepPanel(plot.Panel):
         ]
         # The current jumps by x at the start of the step, then decays: the exact curve starts at i_jump.
         exact = [v for v, _ in curve] if self.quantity == "v" else [s.i_jump] + [i for _, i in curve[1:]]
-        self.exact.set_data(before + fractions * dt_ms, exact)
+        # A held voltage follows no ODE in that step (Norse's refractory rule keeps it): no exact curve.
+        held_voltage = self.quantity == "v" and s.held
+        if held_voltage:
+            self.exact.set_data([], [])
+        else:
+            self.exact.set_data(before + fractions * dt_ms, exact)
         end = s.v_new if self.quantity == "v" else s.i_decayed
         self.ends.set_data([before, after], [start, end])
         spiked = self.quantity == "v" and s.spike == 1.0
         self.crossing.set_data([after, after] if spiked else [], [s.v_decayed, s.v_new] if spiked else [])
-        shown = [*values, *exact, s.v_decayed if spiked else end]
+        shown = [*values, *([] if held_voltage else exact), s.v_decayed if spiked else end]
         if self.quantity == "v":
             shown += [s.v_th, s.v_reset, s.v_leak]
         low, high = min(0.0, *shown), max(0.0, *shown)

@@ -2,7 +2,9 @@
 
 ``step_numbers(result, neuron, step)`` reads the state a neuron had before ``step`` from a ``Result``'s
 recorded traces (at rest before step 0), and runs the core's own step function on it (``lifteach.lif``,
-the one ``lif_step`` calls), so every value is the core's, bit for bit. Beside it: what the exact solution of
+the one ``lif_step`` calls; with a refractory period, then Norse's refractory rule as ``lif_refrac_step``
+applies it), so every value is the core's, bit for bit. The refractory count before a step is not a trace:
+it follows from the neuron's last spike (``rho_reset`` steps after it, one fewer per held step). Beside it: what the exact solution of
 the same two linear ODEs gives over one ``dt`` (``exact_step``), and the SuperSpike surrogate derivative a
 training run would use at that step (``surrogate_derivative``, through the core's autograd function).
 
@@ -18,12 +20,14 @@ import torch
 
 from lifteach import _checks
 from lifteach.lif import LIFParameters, LIFState, _parameter_tensors, _spike, _step_parts
+from lifteach.lif._step import _refractory_update
 from lifteach.simulate import Result
 
 __all__ = ["VALUE_KEYS", "StepNumbers", "exact_step", "step_numbers", "surrogate_derivative"]
 
-VALUE_KEYS = ("x", "i", "v", "i_jump", "v_decayed", "i_decayed", "spike", "v_new")
-"""The keys of ``StepNumbers.values``: the state before the step, then every value in the core's order."""
+VALUE_KEYS = ("x", "i", "v", "rho", "i_jump", "v_decayed", "i_decayed", "spike", "v_new", "rho_new")
+"""The keys of ``StepNumbers.values``: the input and the state before the step, then every value in the core's
+order. ``rho`` and ``rho_new`` are the refractory steps left before and after (0.0 without a refractory period)."""
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,19 @@ class StepNumbers:
         dt: the time step in seconds.
         x: the input at this step (model units; a current jump).
         i, v: the current and voltage before the step (the recorded state of the step before, or rest).
-        i_jump, v_decayed, i_decayed, spike, v_new: the core's values, in the order it computes them;
-            ``spike`` is 0.0 or 1.0; the recorded state after the step is ``(v_new, i_decayed)``.
+        rho: the refractory steps left before the step (0.0: free; always 0.0 without a refractory period).
+        i_jump, v_decayed, i_decayed: the core's LIF step, in the order it computes them.
+        crossed: 1.0 when ``v_decayed > v_th`` (the threshold comparison), else 0.0.
+        spike, v_new, rho_new: the step's outcome: ``spike`` is ``crossed`` unless the neuron is held
+            (``rho > 0``); ``v_new`` the reset, the held voltage ``v`` or ``v_decayed``; ``rho_new`` the count
+            after. The recorded state after the step is ``(v_new, i_decayed)``.
+        rho_reset: the refractory period in steps (0: none).
         tau_mem_inv, tau_syn_inv: inverse time constants in 1/s; v_leak, v_th, v_reset in model units.
         method: the parameters' spike method (``"super"`` or ``"heaviside"``).
         exact_v, exact_i: the exact solution of the ODEs over this ``dt`` from ``(v, i_jump)``, before any
             reset (float64).
-        surrogate: the surrogate derivative d spike / d v at this step (0.0 for ``"heaviside"``).
+        surrogate: the surrogate derivative d spike / d v at this step (0.0 for ``"heaviside"``, and while
+            the neuron is held, which masks the spike).
     """
 
     step: int
@@ -51,11 +61,15 @@ class StepNumbers:
     x: float
     i: float
     v: float
+    rho: float
     i_jump: float
     v_decayed: float
     i_decayed: float
+    crossed: float
     spike: float
     v_new: float
+    rho_new: float
+    rho_reset: int
     tau_mem_inv: float
     tau_syn_inv: float
     v_leak: float
@@ -70,6 +84,11 @@ class StepNumbers:
     def time_ms(self) -> float:
         """The step's time in ms as the traces label it (``step * dt``)."""
         return self.step * self.dt * 1000.0
+
+    @property
+    def held(self) -> bool:
+        """True when the neuron is refractory during this step: its voltage is held and it cannot spike."""
+        return self.rho > 0
 
     @property
     def values(self) -> dict[str, float]:
@@ -145,6 +164,21 @@ def _state_before(result: Result, column: int, step: int, neuron: int) -> LIFSta
     return LIFState(v=v_leak.to(dtype), i=torch.zeros((), dtype=dtype))
 
 
+def _refractory_count_before(result: Result, neuron: int, step: int, rho_reset: int) -> int:
+    """The refractory steps left before ``step``: ``rho_reset`` after a spike, one fewer per step since.
+
+    A run starts free (at rest); a spike at step ``s`` sets the count to ``rho_reset`` after that step, and
+    each held step after it takes one off, so before step ``t`` it is ``rho_reset - (t - 1 - s)``, at least 0.
+    """
+    if rho_reset == 0 or step == 0:
+        return 0
+    earlier = torch.nonzero(result.spikes[max(0, step - 1 - rho_reset) : step, neuron])
+    if len(earlier) == 0:
+        return 0
+    last = max(0, step - 1 - rho_reset) + int(earlier[-1, 0])
+    return max(0, rho_reset - (step - 1 - last))
+
+
 def _column(result: Result, neuron: object) -> int:
     """Where ``neuron``'s traces are in the result; refused with the neurons that were recorded."""
     recorded = [int(n) for n in result.recorded_neurons]
@@ -187,8 +221,18 @@ def step_numbers(result: Result, neuron: int, step: int) -> StepNumbers:
         name: _for_neuron(tensor, neuron, result.n_neurons)
         for name, tensor in _parameter_tensors(p, x).items()
     }
+    rho_reset = round(result.refractory / result.dt)  # a whole number of steps (simulate rounds it)
+    rho = _refractory_count_before(result, neuron, step, rho_reset)
     with torch.no_grad():
         parts = _step_parts(x, before, q, p.method, result.dt)
+        z, v_new, rho_new = parts.z, parts.v_new, torch.zeros(())
+        if rho_reset:
+            # Norse's rule, as lif_refrac_step applies it after the same LIF step.
+            rho_tensor = torch.tensor(float(rho), dtype=before.v.dtype)
+            reset = torch.tensor(float(rho_reset), dtype=before.v.dtype)
+            v_new, z, rho_new = _refractory_update(
+                rho_tensor, parts.z, parts.v_new, before.v, reset, p.method
+            )
     exact_v, exact_i = exact_step(
         float(before.v), float(parts.i_jump), float(q["tau_mem_inv"]), float(q["tau_syn_inv"]),
         float(q["v_leak"]), result.dt,
@@ -200,11 +244,15 @@ def step_numbers(result: Result, neuron: int, step: int) -> StepNumbers:
         x=float(x),
         i=float(before.i),
         v=float(before.v),
+        rho=float(rho),
         i_jump=float(parts.i_jump),
         v_decayed=float(parts.v_decayed),
         i_decayed=float(parts.i_decayed),
-        spike=float(parts.z),
-        v_new=float(parts.v_new),
+        crossed=float(parts.z),
+        spike=float(z),
+        v_new=float(v_new),
+        rho_new=float(rho_new),
+        rho_reset=rho_reset,
         tau_mem_inv=float(q["tau_mem_inv"]),
         tau_syn_inv=float(q["tau_syn_inv"]),
         v_leak=float(q["v_leak"]),
@@ -213,5 +261,6 @@ def step_numbers(result: Result, neuron: int, step: int) -> StepNumbers:
         method=p.method,
         exact_v=exact_v,
         exact_i=exact_i,
-        surrogate=surrogate_derivative(parts.v_decayed - q["v_th"], p.method),
+        # While held the spike is (1 - held) x spike: no gradient reaches the voltage.
+        surrogate=0.0 if rho > 0 else surrogate_derivative(parts.v_decayed - q["v_th"], p.method),
     )

@@ -41,8 +41,8 @@ class StepInspector:
         neurons: how many neurons (the first ones) can be chosen; their traces are recorded.
         dpi: pixels per inch of the figure image.
         **control_values: the explorer's control values (``v_th``, ``tau_mem`` in ms, ``input_kind``, ...;
-            see ``lifteach.explorer.CONTROLS``); missing ones take the explorer's defaults. ``refractory`` is
-            left out: the inspector shows the LIF's Euler step, which has no refractory period.
+            see ``lifteach.explorer.CONTROLS``); missing ones take the explorer's defaults. With
+            ``refractory`` (ms) above 0, the steps after a spike show the hold of Norse's refractory rule.
 
     Attributes:
         controls: ``{"step": slider of the step's time in ms, "neuron": chooser}``; set ``.value`` to move.
@@ -69,9 +69,7 @@ class StepInspector:
                 f"neurons must be a whole number of neurons to choose from (>= 1), got {neurons!r}."
             )
         with one_thread():
-            # The LIF's Euler step alone: a refractory period's hold after a spike is no part of that step.
-            stepped = values | {"refractory": 0.0}
-            self.result = simulate(**simulation_arguments(stepped, record=("v", "i"), traced_neurons=neurons))
+            self.result = simulate(**simulation_arguments(values, record=("v", "i"), traced_neurons=neurons))
         self.simulations = 1
         self.renders = 0
         self.control_values = values
