@@ -8,8 +8,9 @@ Pages, tests and teachers' style sheets find the parts by class, the same in eve
 from __future__ import annotations
 
 import html
+import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,9 @@ import ipywidgets as widgets
 from lifteach.explorer.controls import ControlSpec
 from lifteach.explorer.slider import IntSlider, Slider
 
-__all__ = ["CSS_PREFIX", "Footer", "control_widget", "controls_grid", "error_html", "mark"]
+__all__ = ["CSS_PREFIX", "Footer", "Status", "control_widget", "controls_grid", "error_html", "mark"]
+
+_log = logging.getLogger("lifteach.explorer")
 
 CSS_PREFIX = "lifteach-"
 """The prefix of every CSS class the explorer and the app give their parts."""
@@ -80,6 +83,36 @@ def error_html(text: str, unexpected: bool = False) -> str:
         f'<div style="color:#a1140a;border-left:4px solid #D55E00;padding:2px 8px">'
         f"<b>{lead}:</b> {html.escape(text)} <i>The figure still shows the last run that worked.</i></div>"
     )
+
+
+class Status:
+    """The summary line under the figure and the message above it, where errors are shown.
+
+    Attributes:
+        summary: a ``Label`` with the summary line; ``message``: an ``HTML`` widget, hidden while empty.
+        error: the error shown (its text), or None.
+    """
+
+    def __init__(self) -> None:
+        self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 4px 8px"))
+        self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
+        self.error: str | None = None
+
+    def show_error(self, error: BaseException | None, unexpected: bool = False) -> None:
+        """Show ``error`` above the figure (``unexpected``: a bug, not the learner's values); None hides it."""
+        self.error = None if error is None else (str(error) or type(error).__name__)
+        self.message.value = "" if self.error is None else error_html(self.error, unexpected)
+        self.message.layout.display = "none" if self.error is None else "block"
+
+    def guarded(self, what: str, action: Callable[[], object]) -> bool:
+        """Run ``action``; a bug in it is shown in the page and logged instead of breaking the widget."""
+        try:
+            action()
+        except Exception as error:
+            _log.exception("the explorer could not %s", what)
+            self.show_error(error, unexpected=True)
+            return False
+        return True
 
 
 @dataclass

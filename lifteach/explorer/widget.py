@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -20,21 +20,20 @@ import torch
 
 from lifteach import plot
 from lifteach._threads import one_thread
-from lifteach.describe import describe
 from lifteach.explorer import export
 from lifteach.explorer._changes import Changes
-from lifteach.explorer._figure import panel_figure
+from lifteach.explorer._figure import PanelFigure
+from lifteach.explorer._values import ControlValues
 from lifteach.explorer.arguments import Simulation
 from lifteach.explorer.controls import (
     CONTROLS,
     DEFAULT_CONTROLS,
-    INPUT_CONTROLS,
     check_names,
     chosen_names,
     ranged_specs,
 )
-from lifteach.explorer.parts import Footer, control_widget, controls_grid, error_html, mark
-from lifteach.explorer.views import ImageView, ipympl_active, make_view
+from lifteach.explorer.parts import Footer, Status, controls_grid, mark
+from lifteach.explorer.views import ImageView, ipympl_active
 from lifteach.simulate import Result, simulate
 
 if TYPE_CHECKING:
@@ -109,20 +108,15 @@ class Explorer:
         self.specs = ranged_specs(ranges)
         self.defaults = {name: spec.default for name, spec in self.specs.items()}
         self.defaults |= {name: self.specs[name].check(value) for name, value in initial_values.items()}
-        self._fixed = {name: value for name, value in self.defaults.items() if name not in control_names}
-        self.controls = {
-            name: control_widget(self.specs[name], self.defaults[name]) for name in control_names
-        }
+        self._values = ControlValues(self.specs, self.defaults, control_names)
+        self.controls = self._values.controls
         self._changes = Changes(self._run)
         recorded = tuple(q for q, panel in (("v", "voltage"), ("i", "current")) if panel in panel_names)
         self._simulate = Simulation(recorded or ("v", "i"))
-        self.renders = 0
         self.timings: dict[str, float] = {}
-        self.error: str | None = None
         self.result: Result | None = None
-
-        self.summary = widgets.Label(value="", layout=widgets.Layout(margin="0 0 4px 8px"))
-        self.message = widgets.HTML(value="", layout=widgets.Layout(display="none"))
+        self.status = Status()
+        self.summary, self.message = self.status.summary, self.status.message
         footer = Footer()
         self.reset_button, self.keep_reference, self.export_button = (
             footer.reset,
@@ -131,33 +125,25 @@ class Explorer:
         )
         self.downloads = footer.downloads
         self.reset_button.on_click(lambda _button: self.reset())
-        self.export_button.on_click(lambda _button: self._guarded("export", self._make_downloads))
+        self.export_button.on_click(lambda _button: self.status.guarded("export", self._make_downloads))
         self.keep_reference.observe(
-            lambda _change: self._guarded("draw the reference", self._reference), "value"
+            lambda _change: self.status.guarded("draw the reference", self._reference), "value"
         )
-        for name, control in self.controls.items():
-            control.observe(self._on_change_of(name), names="value")
-        self._update_enabled()
+        for control in self.controls.values():
+            control.observe(lambda _change: self._changed(), names="value")
 
         # The panels are built on the first result (a silent placeholder run if it cannot be simulated).
         try:
             with one_thread():
                 self.result = self._simulate(self.values)
         except (ValueError, TypeError) as error:
-            self._show_error(error)
+            self.status.show_error(error)
         self.interactive = ipympl_active() if interactive is None else bool(interactive)
-        self.figure, layout, axes = panel_figure(panel_names, figsize, dpi)
-        self.view = make_view(self.figure, layout, list(axes.values()), self.interactive, self._render)
+        shown = self.result or _silent_run(self.defaults["duration"])
+        self._figure = PanelFigure(panel_names, shown, options, figsize, dpi, self.interactive)
+        self.figure, self.view, self.panels = self._figure.figure, self._figure.view, self._figure.panels
         self.figure_widget = self.view.widget
         self.image = self.view.image if isinstance(self.view, ImageView) else None
-        shown = self.result or _silent_run(self.defaults["duration"])
-        with self.view.keeping_zoom():  # the canvas learns each panel's own view
-            self.panels = {
-                name: plot.PANELS[name](axes[name], shown, **options.get(name, {})) for name in panel_names
-            }
-        self._panel_options = options
-        self.view.describe(describe(shown, panel_names, options))
-        self._render(force=True)
         if self.result is not None:
             self.summary.value = export.summary_text(self.result)
 
@@ -171,25 +157,10 @@ class Explorer:
             [*parts, self._footer, self.downloads], layout=widgets.Layout(max_width=width)
         )
 
-    def _update_enabled(self) -> None:
-        """Grey out the controls the chosen input kind does not use."""
-        kind = self.values["input_kind"]
-        for name, kinds in INPUT_CONTROLS.items():
-            if name in self.controls:
-                self.controls[name].disabled = kind not in kinds
-
     @property
     def values(self) -> dict[str, Any]:
         """The current value of every control, shown or fixed, by name."""
-        return {**self._fixed, **{name: control.value for name, control in self.controls.items()}}
-
-    def _on_change_of(self, name: str) -> Callable[[dict[str, Any]], None]:
-        def on_change(change: dict[str, Any]) -> None:
-            if name == "input_kind":
-                self._update_enabled()
-            self._changed()
-
-        return on_change
+        return self._values.values
 
     def _changed(self) -> None:
         with one_thread():
@@ -205,15 +176,9 @@ class Explorer:
         Values outside a control's range are clamped to it, as the widgets do; a value of the wrong kind
         raises ``TypeError``/``ValueError`` before anything changes.
         """
-        check_names(values)
-        clean = {name: self.specs[name].clamp(value) for name, value in values.items()}
         with self.hold():
-            for name, value in clean.items():
-                if name in self.controls:
-                    self.controls[name].value = value
-                elif self._fixed[name] != value:
-                    self._fixed[name] = value
-                    self._changes.pending = True
+            if self._values.set(values):
+                self._changes.pending = True
 
     def reset(self) -> None:
         """Back to the starting values, and every panel back to its own view if one was zoomed (one re-run)."""
@@ -227,63 +192,44 @@ class Explorer:
         """How many simulations ran (one per change)."""
         return self._simulate.runs
 
+    @property
+    def renders(self) -> int:
+        """How many times the figure was shown (one per change)."""
+        return self._figure.renders
+
+    @property
+    def error(self) -> str | None:
+        """The error the page shows (why the last change could not be simulated), or None."""
+        return self.status.error
+
     def _run(self) -> None:
         self.downloads.value = ""
         times = [time.perf_counter()]
         try:
             result = self._simulate(self.values)
         except (ValueError, TypeError) as error:  # values the learner chose that cannot be simulated
-            self._show_error(error)
+            self.status.show_error(error)
             return
         except Exception as error:  # a bug, not the learner's doing: say so in the app and in the log
             _log.exception("the explorer's simulation failed")
-            self._show_error(error, unexpected=True)
+            self.status.show_error(error, unexpected=True)
             return
         self.result = result
         times.append(time.perf_counter())
-        for step in (lambda: self._update_panels(result), self._render):
-            if not self._guarded("draw the figure", step):
+        for step in (lambda: self._figure.update(result), self._figure.render):
+            if not self.status.guarded("draw the figure", step):
                 return
             times.append(time.perf_counter())
         self.summary.value = export.summary_text(result)
-        self._show_error(None)
+        self.status.show_error(None)
         stages = ("simulate_ms", "update_ms", "render_ms")
         self.timings = {
             name: 1000 * (end - begin) for name, begin, end in zip(stages, times[:-1], times[1:], strict=True)
         }
         self.timings["total_ms"] = 1000 * (time.perf_counter() - times[0])
 
-    def _update_panels(self, result: Result) -> None:
-        with self.view.keeping_zoom():
-            for panel in self.panels.values():
-                panel.update(result)
-        self.view.describe(describe(result, list(self.panels), self._panel_options))
-
-    def _render(self, force: bool = False) -> None:
-        self.view.show(list(self.panels.values()), force=force)
-        self.renders += 1
-
-    def _guarded(self, what: str, action: Callable[[], object]) -> bool:
-        """Run ``action``; a bug in it is shown in the page and logged instead of breaking the widget."""
-        try:
-            action()
-        except Exception as error:
-            _log.exception("the explorer could not %s", what)
-            self._show_error(error, unexpected=True)
-            return False
-        return True
-
-    def _show_error(self, error: BaseException | None, unexpected: bool = False) -> None:
-        self.error = None if error is None else (str(error) or type(error).__name__)
-        self.message.value = "" if self.error is None else error_html(self.error, unexpected)
-        self.message.layout.display = "none" if self.error is None else "block"
-
     def _reference(self) -> None:
-        reference = self.result if self.keep_reference.value else None
-        with self.view.keeping_zoom():
-            for panel in self.panels.values():
-                panel.set_reference(reference)
-        self._render()
+        self._figure.set_reference(self.result if self.keep_reference.value else None)
 
     def png(self) -> bytes:
         """The figure as shown, as PNG bytes."""
