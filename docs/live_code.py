@@ -11,8 +11,8 @@ Where the kernel comes from is chosen when the site is built (docs/conf.py reads
   runs beside the site (``make docs-live``, docs/live.py), for a class without Binder.
 
 Every script comes from the site itself: thebe's prebuilt bundle and require.js, installed from npm at the
-versions docs/thebe/package-lock.json pins (``make docs`` runs ``npm ci`` there), are copied into
-``_static/thebe/`` of the built site. sphinx-thebe is not used: its latest release (0.3.1) loads thebe 0.8.2
+versions docs/thebe/package-lock.json pins (``make docs`` runs ``npm ci`` there), and anywidget's front end
+(from the installed anywidget package) are copied into ``_static/thebe/`` of the built site. sphinx-thebe is not used: its latest release (0.3.1) loads thebe 0.8.2
 from unpkg by a constant in an inline script, and npm now serves only thebe 0.9, whose ``bootstrap()`` asks
 Binder unless told otherwise, so sphinx-thebe's own start-up could not reach a local server.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,10 @@ HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "thebe" / "node_modules"
 THEBE_LIB = NODE_MODULES / "thebe" / "lib"
 REQUIREJS = NODE_MODULES / "requirejs" / "require.js"
+# anywidget's front end as the classic Notebook loads it (one AMD module; the explorer's sliders and figure are
+# anywidgets), from the anywidget this site is built with: the same version the kernels run (both pinned by
+# requirements/constraints.txt and binder/requirements.txt).
+ANYWIDGET = Path(str(resources.files("anywidget") / "nbextension" / "index.js"))
 STATIC_FOLDER = "thebe"  # _static/thebe/ in the built site
 # The kernel that runs the cells: the tutorials' own (every stored notebook names python3).
 KERNEL = "python3"
@@ -92,11 +97,11 @@ def check_config(app: Sphinx) -> None:
                 f"live_code_server is {server!r} but live_code_token is empty: the Jupyter server must "
                 "ask for a token (set LIFTEACH_LIVE_CODE_TOKEN to the one it was started with)."
             )
-    missing = [path for path in (THEBE_LIB / "index.js", REQUIREJS) if not path.is_file()]
+    missing = [path for path in (THEBE_LIB / "index.js", REQUIREJS, ANYWIDGET) if not path.is_file()]
     if missing:
         raise ExtensionError(
             f"Live Code's scripts are missing ({', '.join(map(str, missing))}): install them from npm with "
-            "`make docs` (it runs `npm ci` in docs/thebe)."
+            "`make docs` (it runs `npm ci` in docs/thebe and installs anywidget with the docs' requirements)."
         )
 
 
@@ -122,7 +127,8 @@ def add_live_code(
 
 
 def copy_scripts(app: Sphinx, exception: Exception | None) -> None:
-    """thebe's bundle (its scripts, stylesheet and licences; no source maps) and require.js into _static/."""
+    """thebe's bundle (its scripts, stylesheet and licences; no source maps), require.js and anywidget's front
+    end into _static/."""
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static" / STATIC_FOLDER
@@ -130,6 +136,7 @@ def copy_scripts(app: Sphinx, exception: Exception | None) -> None:
         shutil.rmtree(target)
     shutil.copytree(THEBE_LIB, target, ignore=shutil.ignore_patterns("*.map", "types"))
     shutil.copy2(REQUIREJS, target / "require.js")
+    shutil.copy2(ANYWIDGET, target / "anywidget.js")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -12,9 +12,14 @@ window.lifteachLiveCode = (() => {
   const settings = window.lifteachLiveCodeSettings;
   const root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
   const asset = (name) => new URL(`_static/thebe/${name}`, root).href;
-  // thebe-core fetches require.js from this fixed CDN address before it shows the first widget (for widget
-  // libraries other than ipywidgets' own); the request is answered with the site's copy instead.
+  // thebe-core fetches require.js from this fixed CDN address before it shows the first widget, evaluates it
+  // in a hidden frame, and loads every widget library but ipywidgets' own through it, from a CDN unless the
+  // library is already defined there. The request is answered with the site's copy of require.js, followed by
+  // a definition of "anywidget" (the explorer's sliders and figure are anywidgets), so nothing is fetched.
   const REQUIREJS_CDN = "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js";
+  // Runs in thebe's frame: anywidget's module is made in this page (see loadAnywidget), on thebe's widget base.
+  const DEFINE_ANYWIDGET =
+    'define("anywidget", ["@jupyter-widgets/base"], (base) => window.parent.lifteachAnywidget(base));';
   let started = null;
   let fetchRedirected = false;
 
@@ -66,12 +71,33 @@ window.lifteachLiveCode = (() => {
     }
   };
 
+  // anywidget's front end (the classic Notebook's AMD module, copied from the anywidget package) is evaluated
+  // in this page rather than in thebe's frame, so that the styles and elements it makes belong to this page's
+  // document; its one define() hands over the function that makes the module from the widget base.
+  const loadAnywidget = async () => {
+    if (window.lifteachAnywidget) return;
+    const response = await fetch(asset("anywidget.js"));
+    if (!response.ok) throw new Error(`could not load anywidget.js (${response.status})`);
+    let make = null;
+    new Function("define", await response.text())((_dependencies, factory) => {
+      make = factory;
+    });
+    if (typeof make !== "function") throw new Error("anywidget.js defined no module");
+    window.lifteachAnywidget = make;
+  };
+
   const answerRequireJsFromTheSite = () => {
     if (fetchRedirected) return;
     fetchRedirected = true;
     const fetchFromAnywhere = window.fetch.bind(window);
+    const requireJsWithAnywidget = async (options) => {
+      const response = await fetchFromAnywhere(asset("require.js"), options);
+      if (!response.ok) return response;
+      const text = `${await response.text()}\n;${DEFINE_ANYWIDGET}\n`;
+      return new Response(text, { status: 200, headers: { "Content-Type": "text/javascript" } });
+    };
     window.fetch = (resource, options) =>
-      fetchFromAnywhere(resource === REQUIREJS_CDN ? asset("require.js") : resource, options);
+      resource === REQUIREJS_CDN ? requireJsWithAnywidget(options) : fetchFromAnywhere(resource, options);
   };
 
   const connect = async () => {
@@ -79,6 +105,7 @@ window.lifteachLiveCode = (() => {
     const wait = about.slow ? " (Binder builds the environment first: this can take a few minutes)" : "";
     say("loading", `Live Code: connecting to a kernel on ${about.where}${wait}…`);
     answerRequireJsFromTheSite();
+    await loadAnywidget();
     await load("link", { rel: "stylesheet", href: asset("thebe.css") });
     await load("script", { src: asset("index.js") });
     markCells();

@@ -8,9 +8,11 @@ only the Jupyter server may be added.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from appserver import RunningApp, free_port, running
@@ -24,6 +26,7 @@ MAX_VOLTAGE = "'maximal voltage 0.3309 at step 125'"
 # Guards against a hang: the first cell imports torch in a new kernel on a shared two-core machine.
 KERNEL_MS = 300_000
 CELL_MS = 180_000
+EXPLORER = "from lifteach.explorer import Explorer\n\nexplorer = Explorer(interactive=False)\nexplorer"
 
 
 @dataclass
@@ -78,7 +81,7 @@ def run(cell: Locator) -> None:
 
 
 def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
-    page: Page, live_site: LiveSite
+    page: Page, live_site: LiveSite, tmp_path: Path
 ) -> None:
     page.set_default_timeout(90_000)
     requests = Requests(live_site.site, live_site.jupyter.url)
@@ -124,6 +127,34 @@ def test_live_code_runs_the_first_cells_and_an_explorer_on_a_local_server(
     # The page is still accessible with its live cells.
     found = serious_violations(page)
     assert not found, report(found, "tutorial 01 with Live Code")
+
+    # A learner writes an explorer into a cell: its anywidget sliders and figure render (anywidget's front end
+    # from the site), and a slider moved by keys runs the model and draws a new figure.
+    # The cell is found by thebe's id for it: its code is about to change.
+    thebe_id = thebe_cell(page, "my_shape = ...").locator(".thebe-cell").get_attribute("data-thebe-id")
+    cell = page.locator(f'div.cell:has(.thebe-cell[data-thebe-id="{thebe_id}"])')
+    cell.locator(".CodeMirror").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(EXPLORER)
+    run(cell)
+    threshold = cell.locator(".lifteach-control-v_th")
+    slider = threshold.get_by_role("slider")
+    expect(slider).to_be_visible(timeout=CELL_MS)
+    expect(slider).to_have_accessible_name(re.compile(r"threshold"))
+    picture = cell.locator(".lifteach-figure img")
+    expect(picture).to_have_attribute("alt", re.compile(r"\S"))
+    old_picture = picture.get_attribute("src")
+    old_value = threshold.locator(".lifteach-slider-value").input_value()
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(threshold.locator(".lifteach-slider-value")).not_to_have_value(old_value)
+    expect(picture).not_to_have_attribute("src", old_picture or "", timeout=CELL_MS)
+    cell.screenshot(path=tmp_path / "live-explorer.png")  # to look at: pytest's temporary folder keeps it
+    # The slider's own style sheet reached this page (anywidget runs in the page, not in thebe's frame).
+    assert slider.evaluate("(input) => getComputedStyle(input.closest('.lifteach-slider')).display") == "flex"
+    found = serious_violations(page)
+    assert not found, report(found, "tutorial 01 with a live explorer")
 
     assert requests.blocked == [], (
         f"Live Code asked hosts other than the site and its server: {requests.blocked}"
