@@ -6,8 +6,11 @@ settings (``voila_command``) and adds what Voila lacks, each for a reason given 
 
 - a warning when the app is reachable from other computers;
 - a busy port named with the fix (Voila says only that "no available port could be found");
-- Ctrl-C working even when the command was started with SIGINT ignored, and saying that it stops;
-- the address printed once Voila listens, with the app's own name.
+- Ctrl-C working even when the command was started with SIGINT ignored, and saying that it stops, and
+  kernels in the middle of a cell stopped without ipykernel's traceback;
+- the address printed once Voila listens, with the app's own name;
+- kernels that run the torch loop unless asked for the compiled one (``kernel_compiled_loop``): the memory a
+  classroom's kernels need.
 
 The page half (starting values from the page address) runs in the app's kernel: ``lifteach.explorer.page``.
 """
@@ -21,7 +24,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ __all__ = [
     "app_notebook",
     "app_url",
     "is_loopback",
+    "kernel_compiled_loop",
     "serve",
     "voila_arguments",
     "voila_command",
@@ -39,6 +43,10 @@ __all__ = [
 
 DEFAULT_IP = "127.0.0.1"
 DEFAULT_PORT = 8866
+
+COMPILED_LOOP_SWITCH = "LIFTEACH_COMPILED_LOOP"
+"""The environment variable the core reads (``lifteach.lif._fast.COMPILED_LOOP_SWITCH``; not imported from
+there, which would load torch into the server): ``0`` keeps the compiled loop, and numba, out of a kernel."""
 
 CULL_IDLE_SECONDS = 600
 """A kernel that no page is connected to is shut down after this long idle (s): a closed page or a class that
@@ -175,6 +183,20 @@ async def _shut_kernels_down_then_stop(kernel_manager: Any, loop: Any) -> None:
         loop.stop()
 
 
+def kernel_compiled_loop(compiled_loop: bool | None, environ: Mapping[str, str]) -> str:
+    """The value of ``LIFTEACH_COMPILED_LOOP`` the app's kernels get: "1" or "0".
+
+    An app kernel with the compiled loop holds ~490 MB resident once interactive, without it ~340 MB (numba
+    and LLVM are the difference; docs/benchmarks.md): a class of kernels on one server feels that more than
+    the ~20 ms the torch loop adds to a change at the explorer's defaults (its drawing takes longer). So the
+    app's kernels run the torch loop, with the same numbers bit for bit, unless ``compiled_loop`` asks for the
+    compiled one; None keeps what the environment already says, else the torch loop.
+    """
+    if compiled_loop is None:
+        return "0" if environ.get(COMPILED_LOOP_SWITCH, "0") == "0" else "1"
+    return "1" if compiled_loop else "0"
+
+
 def serve(
     ip: str = DEFAULT_IP,
     port: int = DEFAULT_PORT,
@@ -184,8 +206,11 @@ def serve(
     notebook: Path | str | None = None,
     extra_args: Sequence[str] = (),
     cull_idle_seconds: int = CULL_IDLE_SECONDS,
+    compiled_loop: bool | None = None,
 ) -> int:
-    """Serve the explorer app in this process until Ctrl-C or SIGTERM; returns the exit status (0 then)."""
+    """Serve the explorer app in this process until Ctrl-C or SIGTERM; returns the exit status (0 then).
+
+    ``compiled_loop``: whether the kernels run the compiled loop (see ``kernel_compiled_loop``)."""
     from tornado.ioloop import IOLoop
     from tornado.web import HTTPError
     from voila.app import Voila
@@ -207,6 +232,8 @@ def serve(
             flush=True,
         )
         return 1
+    # Voila's kernels inherit this process's environment.
+    os.environ[COMPILED_LOOP_SWITCH] = kernel_compiled_loop(compiled_loop, os.environ)
     if preheat and ip not in ("", "0.0.0.0", "::", "localhost"):
         # A preheated kernel asks Voila for the page's address on this interface (default: 127.0.0.1).
         os.environ["VOILA_APP_IP"] = ip

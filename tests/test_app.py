@@ -156,6 +156,41 @@ def test_stopping_while_the_preheated_kernel_is_in_a_cell_prints_no_traceback(
     )
 
 
+def test_app_kernels_run_the_torch_loop_unless_asked_for_the_compiled_one() -> None:
+    from lifteach.lif import _fast
+
+    assert app.COMPILED_LOOP_SWITCH == _fast.COMPILED_LOOP_SWITCH
+    switch = app.COMPILED_LOOP_SWITCH
+    assert app.kernel_compiled_loop(None, {}) == "0"
+    assert app.kernel_compiled_loop(None, {switch: "1"}) == "1"  # a server's own setting is kept
+    assert app.kernel_compiled_loop(None, {switch: "0"}) == "0"
+    assert app.kernel_compiled_loop(True, {switch: "0"}) == "1"
+    assert app.kernel_compiled_loop(False, {switch: "1"}) == "0"
+
+
+def _kernels_mapping_llvm(pid: int) -> list[bool]:
+    """For each kernel (child process) of the server ``pid``: whether numba's LLVM is loaded in it."""
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(any("llvmlite" in m.path for m in child.memory_maps()))
+    return found
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("flag", "loaded"), [((), False), (("--compiled-loop",), True)])
+def test_the_compiled_loop_is_loaded_in_app_kernels_only_when_asked_for(
+    flag: tuple[str, ...], loaded: bool
+) -> None:
+    command = [str(LIFTEACH), "app", "--no-browser", "--no-preheat", "--port", "{port}", *flag]
+    with running(command) as server:
+        page = server.fetch()  # the visitor's kernel has run the page: the explorer and its first simulation
+        assert "application/vnd.jupyter.widget-view+json" in page
+        kernels = _kernels_mapping_llvm(server.process.pid)
+    assert kernels == [loaded], f"{flag}: numba's LLVM loaded in the kernels: {kernels}"
+
+
 @pytest.mark.server
 def test_sigterm_to_the_command_alone_also_stops_voila() -> None:
     port = free_port()
