@@ -10,7 +10,9 @@ settings (``voila_command``) and adds what Voila lacks, each for a reason given 
   kernels in the middle of a cell stopped without ipykernel's traceback;
 - the address printed once Voila listens, with the app's own name;
 - kernels that run the torch loop unless asked for the compiled one (``kernel_compiled_loop``): the memory a
-  classroom's kernels need.
+  classroom's kernels need;
+- the page's XSRF cookie, without which Voila refuses the request a closing page makes to shut its kernel
+  down (``_voila_app``).
 
 The page half (starting values from the page address) runs in the app's kernel: ``lifteach.explorer.page``.
 """
@@ -197,6 +199,32 @@ def kernel_compiled_loop(compiled_loop: bool | None, environ: Mapping[str, str])
     return "1" if compiled_loop else "0"
 
 
+def _voila_app() -> Any:
+    """A Voila application whose page sets the XSRF cookie, so that a closing page's kernel is shut down.
+
+    A page sends ``voila/api/shutdown/<kernel>`` with the ``_xsrf`` cookie's value when it closes, but Voila
+    0.5's page handler never sets that cookie (no template of it reads the token), so the request is refused
+    ("'_xsrf' argument missing from POST") and the kernel lives on until culling frees its memory, minutes
+    later. Reading the token once per page makes tornado set the cookie, and the shutdown goes through.
+    """
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):  # type: ignore[misc]  # Voila is unannotated
+        async def prepare(self) -> None:
+            await super().prepare()
+            self.xsrf_token  # noqa: B018  # read for its effect: tornado sets the _xsrf cookie
+
+    class App(Voila):  # type: ignore[misc]
+        def init_handlers(self) -> list[Any]:
+            return [
+                (handler[0], PageHandler, *handler[2:]) if handler[1] is TornadoVoilaHandler else handler
+                for handler in super().init_handlers()
+            ]
+
+    return App()
+
+
 def serve(
     ip: str = DEFAULT_IP,
     port: int = DEFAULT_PORT,
@@ -213,7 +241,6 @@ def serve(
     ``compiled_loop``: whether the kernels run the compiled loop (see ``kernel_compiled_loop``)."""
     from tornado.ioloop import IOLoop
     from tornado.web import HTTPError
-    from voila.app import Voila
 
     notebook = app_notebook() if notebook is None else Path(notebook)
     url = app_url(ip, port)
@@ -246,7 +273,7 @@ def serve(
         cull_idle_seconds=cull_idle_seconds,
         cull_interval_seconds=max(1, min(60, cull_idle_seconds // 2)),  # look often enough to honour it
     )
-    voila = Voila()
+    voila = _voila_app()
     voila.initialize([*arguments, *extra_args])  # installs Voila's SIGTERM handler: stop, kernels shut down
     if open_browser:
         voila.open_browser = True  # after --no-browser above: Voila opens it once it listens

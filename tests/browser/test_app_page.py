@@ -7,8 +7,11 @@ explorer's pure mapping ``simulation_arguments``: the page must show the same ru
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 
+import psutil
 import pytest
 from browser.apppage import (
     CHANGE_TIMEOUT_MS,
@@ -22,8 +25,8 @@ from browser.apppage import (
     value_box,
     wait_for_new_run,
 )
-from browser.appserver import RunningApp
-from playwright.sync_api import Page, expect
+from browser.appserver import RunningApp, app_command, running
+from playwright.sync_api import Browser, Page, expect
 
 from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, INPUT_KINDS
 
@@ -126,3 +129,34 @@ def test_every_input_kind_can_be_chosen(page: Page, app_server: RunningApp) -> N
         expected = expected_summary({**page_values(page), "input_kind": kind})
         expect(page.locator(".lifteach-summary")).to_have_text(expected, timeout=CHANGE_TIMEOUT_MS)
     assert_no_errors(page, errors)
+
+
+def _kernels(app: RunningApp) -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(app.process.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+    return found
+
+
+def test_closing_the_page_shuts_its_kernel_down(browser: Browser) -> None:
+    """A closing page asks Voila to shut its kernel down; the app sets the XSRF cookie that request needs, so
+    the kernel's memory comes back at once, not after the culler's ten minutes (the default kept here)."""
+    with running(app_command("--no-preheat")) as server:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            errors = open_app(page, server)
+            assert_no_errors(page, errors)
+            assert len(_kernels(server)) == 1
+            assert "_xsrf" in {cookie["name"] for cookie in context.cookies()}
+            # The context stays open: a browser sends the closing page's last request after the page is gone.
+            page.close(run_before_unload=True)
+            deadline = time.monotonic() + 120  # far below the ten minutes after which culling would do it
+            while _kernels(server) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _kernels(server) == [], "the closed page's kernel still runs"
+        finally:
+            context.close()
+    assert "403" not in server.output, server.output
