@@ -24,12 +24,14 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psutil
 from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
 from playwright.sync_api import Page, sync_playwright
 
 SLIDER = ".lifteach-control-v_th input[type=range]"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 # A hang guard, not a budget: ten kernels importing torch and loading the compiled loop at once on two cores
 # took over 4 minutes while other tests ran beside them.
 OPEN_TIMEOUT_MS = 600_000
@@ -178,17 +180,29 @@ def run(sessions: int = 10, changes: int = 20) -> Report:
             start_values = [_threshold_shown(page) for page in pages]
             for page in pages:
                 page.locator(SLIDER).focus()
+            stuck: set[int] = set()  # sessions that missed an update: reported once, not waited for again
             for round_index in range(changes):
                 for page in pages:  # all sessions press before any is waited for
                     page.keyboard.press("ArrowRight")
                 for number, page in enumerate(pages):
+                    if number in stuck:
+                        continue
                     try:
                         page.wait_for_function(
                             f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS
                         )
                     except Exception as error:
+                        stuck.add(number)
+                        focused = page.evaluate(
+                            "() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)"
+                        )
+                        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(
+                            path=str(SCREENSHOTS / f"load_test_session_{number}.png"), full_page=True
+                        )
                         report.failures.append(
-                            f"session {number} got no image for change {round_index + 1}: {error}"
+                            f"session {number} got no image for change {round_index + 1} (focus on {focused}; "
+                            f"screenshot in {SCREENSHOTS}): {error}"
                         )
                         continue
                     pressed = page.evaluate(f"() => window.__pressed[{round_index}]")
