@@ -76,7 +76,7 @@ def test_panels_import_matplotlib_but_not_pyplot_or_ipywidgets() -> None:
 
 # The layers from the bottom up (DESIGN.md, "Layers"): a module may import its own layer and those below.
 LAYERS = {
-    "core": ["lif", "inputs", "_checks", "_kernel", "_memory", "_threads", "simulate", "analysis"],
+    "core": ["lif", "inputs", "_checks", "_kernel", "_threads", "simulate", "analysis"],
     "panels": ["plot", "describe", "figures"],
     "interaction": ["explorer", "inspector", "exercises"],
     "app": ["app", "__main__"],

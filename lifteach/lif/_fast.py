@@ -13,7 +13,6 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from lifteach import _memory
 from lifteach._threads import one_thread
 from lifteach.lif._parameters import _PARAMETER_NAMES, _dtype_for
 from lifteach.lif._torch_compile import _eager
@@ -105,7 +104,7 @@ def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tens
         arrays["rho"], arrays["rho_reset"] = own_copy(rho0), per_neuron(rho_reset)
     else:
         arrays["rho"] = arrays["rho_reset"] = np.zeros(1, dtype=_NUMPY_DTYPES[dtype])
-    spikes = _memory.empty((steps, neurons), dtype if plan.float_spikes else torch.bool, x.device)
+    spikes = torch.empty((steps, neurons), dtype=dtype if plan.float_spikes else torch.bool, device=x.device)
     arrays["spikes"] = spikes.numpy()
     # Recorded neurons as flat indices, one per trace column.
     if plan.record_neurons is None:
@@ -117,7 +116,7 @@ def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tens
     traces = {}
     for name in ("v", "i"):
         columns = len(flat) if name in plan.record else 0
-        trace = _memory.empty((steps, columns), dtype, x.device)
+        trace = torch.empty((steps, columns), dtype=dtype, device=x.device)
         arrays[f"trace_{name}"] = trace.numpy()
         traces[name] = trace.reshape(_trace_shape(x, plan.record_neurons)) if columns else trace.new_empty(0)
     _kernel.run(arrays, plan.refractory)
@@ -148,8 +147,11 @@ def _integrate_torch(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor,
     v_leak, v_th, v_reset = q["v_leak"], q["v_th"], q["v_reset"]
     reset_is_zero = v_reset.dim() == 0 and float(v_reset) == 0.0
     record_neurons = plan.record_neurons
-    traces = {name: _memory.empty(_trace_shape(x, record_neurons), dtype, x.device) for name in plan.record}
-    spikes = _memory.empty(x.shape, dtype if plan.float_spikes else torch.bool, x.device)
+    traces = {
+        name: torch.empty(_trace_shape(x, record_neurons), dtype=dtype, device=x.device)
+        for name in plan.record
+    }
+    spikes = torch.empty(x.shape, dtype=dtype if plan.float_spikes else torch.bool, device=x.device)
     # The loop runs through the steps a block at a time, on small block buffers whose per-step rows are
     # made once: making a view of a row costs as much as an operation on 1,000 neurons. Input is copied
     # (and converted from bool) into the block, results are copied out to the outputs, one operation per
