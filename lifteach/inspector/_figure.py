@@ -143,7 +143,8 @@ class StepPanel(plot.Panel):
         assert recorded is not None
         first, last = window(s.step, result.n_steps)
         start = s.v if self.quantity == "v" else s.i
-        rest = [s.v_leak if self.quantity == "v" else 0.0] if first == 0 else []  # before the first step, at -dt
+        # Rest (v_leak, no current) before the first step, drawn at -dt.
+        rest = [s.v_leak if self.quantity == "v" else 0.0] if first == 0 else []
         values = np.concatenate([rest, recorded[first:last, column].numpy()])
         times = np.arange(first - len(rest), last) * dt_ms
         self.trace.set_data(times, values)
