@@ -13,7 +13,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-import lifteach.explorer.widget as explorer_widget
+import lifteach.explorer._figure as explorer_figure
 from lifteach.describe import describe
 from lifteach.explorer import Explorer
 from lifteach.explorer._described import SUMMARY, FigureImage
@@ -44,7 +44,7 @@ def test_each_change_is_described_once_and_sent_with_its_picture(monkeypatch: py
         described.append(text := describe(*args, **kwargs))
         return text
 
-    monkeypatch.setattr(explorer_widget, "describe", counting)
+    monkeypatch.setattr(explorer_figure, "describe", counting)  # the figure describes each run
     explorer = Explorer(**SMALL)
     assert len(described) == 1
     image = explorer.image
