@@ -12,12 +12,15 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from lifteach.explorer.controls import ControlSpec
 from lifteach.explorer.slider import IntSlider, Slider
+
+if TYPE_CHECKING:
+    from lifteach.simulate import Result
 
 __all__ = ["CSS_PREFIX", "Footer", "Status", "control_widget", "controls_grid", "error_html", "mark"]
 
@@ -103,6 +106,18 @@ class Status:
         self.error = None if error is None else (str(error) or type(error).__name__)
         self.message.value = "" if self.error is None else error_html(self.error, unexpected)
         self.message.layout.display = "none" if self.error is None else "block"
+
+    def simulated(self, run: Callable[[], Result]) -> Result | None:
+        """``run()``'s result, or None with the reason shown: the learner's values (a ``ValueError`` or
+        ``TypeError`` from the checks) or a bug (anything else, also logged)."""
+        try:
+            return run()
+        except (ValueError, TypeError) as error:  # values the learner chose that cannot be simulated
+            self.show_error(error)
+        except Exception as error:  # a bug, not the learner's doing: say so in the app and in the log
+            _log.exception("the explorer's simulation failed")
+            self.show_error(error, unexpected=True)
+        return None
 
     def guarded(self, what: str, action: Callable[[], object]) -> bool:
         """Run ``action``; a bug in it is shown in the page and logged instead of breaking the widget."""

@@ -9,7 +9,6 @@ value once the kernel is free again, so changes never queue up.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
     from lifteach.inspector import StepInspector
 
 __all__ = ["DEFAULT_PANELS", "Explorer"]
-
-_log = logging.getLogger("lifteach.explorer")
 
 DEFAULT_PANELS = ("voltage", "raster", "spike_counts")
 """The panels an ``Explorer()`` shows; see ``lifteach.plot.PANELS`` for all."""
@@ -204,29 +201,21 @@ class Explorer:
 
     def _run(self) -> None:
         self.downloads.value = ""
-        times = [time.perf_counter()]
-        try:
-            result = self._simulate(self.values)
-        except (ValueError, TypeError) as error:  # values the learner chose that cannot be simulated
-            self.status.show_error(error)
-            return
-        except Exception as error:  # a bug, not the learner's doing: say so in the app and in the log
-            _log.exception("the explorer's simulation failed")
-            self.status.show_error(error, unexpected=True)
+        marks = [time.perf_counter()]
+        result = self.status.simulated(lambda: self._simulate(self.values))
+        if result is None:
             return
         self.result = result
-        times.append(time.perf_counter())
+        marks.append(time.perf_counter())
         for step in (lambda: self._figure.update(result), self._figure.render):
             if not self.status.guarded("draw the figure", step):
                 return
-            times.append(time.perf_counter())
+            marks.append(time.perf_counter())
         self.summary.value = export.summary_text(result)
         self.status.show_error(None)
-        stages = ("simulate_ms", "update_ms", "render_ms")
-        self.timings = {
-            name: 1000 * (end - begin) for name, begin, end in zip(stages, times[:-1], times[1:], strict=True)
-        }
-        self.timings["total_ms"] = 1000 * (time.perf_counter() - times[0])
+        stages = zip(("simulate_ms", "update_ms", "render_ms"), marks, marks[1:], strict=False)
+        self.timings = {name: 1000 * (end - begin) for name, begin, end in stages}
+        self.timings["total_ms"] = 1000 * (time.perf_counter() - marks[0])
 
     def _reference(self) -> None:
         self._figure.set_reference(self.result if self.keep_reference.value else None)

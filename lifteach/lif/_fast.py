@@ -74,50 +74,61 @@ def _integrate_fast(plan: _Plan, engine: str, *tensors: torch.Tensor) -> tuple[t
 def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
     from lifteach import _kernel  # numba's import (~1 s) is paid on the first run, not on `import lifteach`
 
-    x, v0, i0, rho0, rho_reset, *parameters = (t.detach() for t in tensors)
+    # Few torch operations here: at 1000 neurons each costs about as much as a hundredth of the loop.
+    x, v0, i0, rho0, rho_reset, *parameters = (t.detach() if t.requires_grad else t for t in tensors)
     q = dict(zip(_PARAMETER_NAMES, parameters, strict=True))
     steps, neuron_shape = x.shape[0], x.shape[1:]
     neurons = math.prod(neuron_shape)
     dtype = torch.promote_types(_dtype_for(x, None), torch.promote_types(v0.dtype, i0.dtype))
+    np_dtype = _NUMPY_DTYPES[dtype]
 
-    def per_neuron(value: torch.Tensor) -> np.ndarray:
-        return value.to(dtype).expand(neuron_shape).reshape(neurons).contiguous().numpy()
-
-    def own_copy(value: torch.Tensor) -> np.ndarray:
-        # The loop writes into the state: never into what the caller gave.
+    def per_neuron(value: torch.Tensor, times: float | None = None) -> np.ndarray:
+        """``value`` (times ``times``, in ``value``'s dtype as torch multiplies) for each neuron, as a fresh
+        array: the loop writes into the state, never into what the caller gave."""
+        if value.numel() == 1 and value.dtype in _NUMPY_DTYPES:
+            number = value.item()
+            if times is not None:  # the product torch forms, in the value's precision
+                precision = _NUMPY_DTYPES[value.dtype]
+                number = float(precision(number) * precision(times))
+            return np.full(neurons, number, dtype=np_dtype)
+        if times is not None:
+            value = value * times
         return value.to(dtype).expand(neuron_shape).reshape(neurons).clone().numpy()
 
     input_dtype = x.dtype if x.is_floating_point() else torch.float32
     arrays = {
         "x": x.reshape(steps, neurons).contiguous().numpy(),
         "weight": np.array([1.0 if plan.weight is None else plan.weight], dtype=_NUMPY_DTYPES[input_dtype]),
-        "v": own_copy(v0),
-        "i": own_copy(i0),
+        "v": per_neuron(v0),
+        "i": per_neuron(i0),
         # The same constant factors Norse forms at every step (dt times a float32 tensor), formed once.
-        "membrane_factor": per_neuron(q["tau_mem_inv"] * plan.dt),
-        "synapse_factor": per_neuron(q["tau_syn_inv"] * -plan.dt),
+        "membrane_factor": per_neuron(q["tau_mem_inv"], plan.dt),
+        "synapse_factor": per_neuron(q["tau_syn_inv"], -plan.dt),
         "v_leak": per_neuron(q["v_leak"]),
         "v_th": per_neuron(q["v_th"]),
         "v_reset": per_neuron(q["v_reset"]),
     }
     if plan.refractory:
-        arrays["rho"], arrays["rho_reset"] = own_copy(rho0), per_neuron(rho_reset)
+        arrays["rho"], arrays["rho_reset"] = per_neuron(rho0), per_neuron(rho_reset)
     else:
-        arrays["rho"] = arrays["rho_reset"] = np.zeros(1, dtype=_NUMPY_DTYPES[dtype])
-    spikes = torch.empty((steps, neurons), dtype=dtype if plan.float_spikes else torch.bool, device=x.device)
-    arrays["spikes"] = spikes.numpy()
+        arrays["rho"] = arrays["rho_reset"] = np.zeros(1, dtype=np_dtype)
+    spikes: np.ndarray = np.empty((steps, neurons), dtype=np_dtype if plan.float_spikes else np.bool_)
+    arrays["spikes"] = spikes
     # Recorded neurons as flat indices, one per trace column.
     if plan.record_neurons is None:
-        flat = torch.arange(neurons)
+        flat = np.arange(neurons)
+    elif len(neuron_shape) == 1:
+        flat = np.ascontiguousarray(plan.record_neurons.numpy())
     else:
         leading = math.prod(neuron_shape[:-1])
-        flat = (torch.arange(leading)[:, None] * neuron_shape[-1] + plan.record_neurons[None, :]).reshape(-1)
-    arrays["record_index"] = flat.numpy() if plan.record else np.zeros(0, dtype=np.int64)
+        last = plan.record_neurons.numpy()[None, :]
+        flat = (np.arange(leading)[:, None] * neuron_shape[-1] + last).reshape(-1)
+    arrays["record_index"] = flat if plan.record else np.zeros(0, dtype=np.int64)
     traces = {}
     for name in ("v", "i"):
         columns = len(flat) if name in plan.record else 0
-        trace = torch.empty((steps, columns), dtype=dtype, device=x.device)
-        arrays[f"trace_{name}"] = trace.numpy()
+        arrays[f"trace_{name}"] = np.empty((steps, columns), dtype=np_dtype)
+        trace = torch.from_numpy(arrays[f"trace_{name}"])
         traces[name] = trace.reshape(_trace_shape(x, plan.record_neurons)) if columns else trace.new_empty(0)
     _kernel.run(arrays, plan.refractory)
     rho = (
@@ -126,7 +137,7 @@ def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tens
         else torch.zeros(0, dtype=dtype)
     )
     return (
-        spikes.reshape(x.shape),
+        torch.from_numpy(spikes).reshape(x.shape),
         torch.from_numpy(arrays["v"]).reshape(neuron_shape),
         torch.from_numpy(arrays["i"]).reshape(neuron_shape),
         rho,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import torch
 
 from lifteach import _checks
@@ -25,6 +26,9 @@ def check_parameters(p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | 
     per-neuron tensor field must broadcast to that shape without enlarging it.
     """
     step = _checks.time_step(dt)
+    # Each field as a float where it holds one value (the usual case), else as its tensor: the checks below
+    # then cost microseconds, not a dozen small tensor operations per run.
+    fields: dict[str, float | torch.Tensor] = {}
     for name in ("tau_syn_inv", "tau_mem_inv", "v_leak", "v_th", "v_reset", "alpha"):
         if not hasattr(p, name):
             raise TypeError(f"p must be LIFParameters (it has no field {name!r}), got {type(p).__name__}.")
@@ -34,36 +38,55 @@ def check_parameters(p: Any, dt: object = 1e-3, neuron_shape: tuple[int, ...] | 
                 raise TypeError(f"p.{name} must hold real numbers, got a tensor of dtype {value.dtype}.")
             if value.numel() == 0:
                 raise ValueError(f"p.{name} is an empty tensor; give a float or one value per neuron.")
+            if value.dim() == 0:
+                fields[name] = _checks.finite_number(f"p.{name}", value)
+                continue
             if not bool(torch.isfinite(value).all()):
                 raise ValueError(f"p.{name} contains NaN or inf; every value must be a finite number.")
             _check_shape(f"p.{name}", value, neuron_shape)
+            fields[name] = value.detach()
         else:
-            _checks.finite_number(f"p.{name}", value)
+            fields[name] = _checks.finite_number(f"p.{name}", value)
     if p.method not in METHODS:
         raise ValueError(f"p.method must be one of {METHODS}, got {p.method!r}.")
     # Norse 1.1.0 keeps alpha but its SuperSpike does not use it; 0 is accepted as Norse accepts it.
-    if bool(torch.as_tensor(p.alpha).lt(0).any()):
+    if _lowest(fields["alpha"]) < 0:
         raise ValueError(f"p.alpha must be at least 0, got {_checks._show(p.alpha)}.")
     for name, what in (("tau_mem_inv", "membrane"), ("tau_syn_inv", "synaptic")):
-        inverse = torch.as_tensor(getattr(p, name)).detach().to(torch.float64)  # no grad warning
-        if bool(inverse.le(0).any()):
+        if _lowest(fields[name]) <= 0:
             raise ValueError(
                 f"p.{name} (the inverse {what} time constant, 1/s) must be positive, "
                 f"got {_checks._show(getattr(p, name))}."
             )
-        worst = float(inverse.max()) * step
-        if worst >= 1:
+        largest = _highest(fields[name])
+        if largest * step >= 1:
             raise ValueError(
-                f"dt * p.{name} = {worst:g} is >= 1, so forward Euler no longer decays and the {what} "
-                f"equation blows up. Use a smaller dt (below {1 / float(inverse.max()):g} s) or a smaller "
+                f"dt * p.{name} = {largest * step:g} is >= 1, so forward Euler no longer decays and the {what} "
+                f"equation blows up. Use a smaller dt (below {1 / largest:g} s) or a smaller "
                 f"{name} (a longer {what} time constant, above {1000 * step:g} ms)."
             )
-    if bool((torch.as_tensor(p.v_th) <= torch.as_tensor(p.v_reset)).any()):
+    if _threshold_not_above_reset(p.v_th, p.v_reset):
         raise ValueError(
             f"p.v_th must be above p.v_reset, got v_th={_checks._show(p.v_th)} and "
             f"v_reset={_checks._show(p.v_reset)}; raise v_th or lower v_reset."
         )
     return step
+
+
+def _lowest(value: float | torch.Tensor) -> float:
+    return value if isinstance(value, float) else float(value.to(torch.float64).min())
+
+
+def _highest(value: float | torch.Tensor) -> float:
+    return value if isinstance(value, float) else float(value.to(torch.float64).max())
+
+
+def _threshold_not_above_reset(v_th: object, v_reset: object) -> bool:
+    """Whether some neuron's ``v_th <= v_reset``, compared in the dtype the core computes in."""
+    if isinstance(v_th, (int, float)) and isinstance(v_reset, (int, float)):
+        # The core holds Python numbers as float32 (torch's default dtype): compare what it will compare.
+        return bool(np.float32(v_th) <= np.float32(v_reset))
+    return bool((torch.as_tensor(v_th) <= torch.as_tensor(v_reset)).any())
 
 
 def check_refractory_parameters(
@@ -144,6 +167,14 @@ def neuron_indices(indices: object, neuron_shape: torch.Size) -> torch.Tensor:
     if len(neuron_shape) == 0:
         raise ValueError("record_neurons needs an input with a neuron dimension, shape (steps, neurons).")
     count = neuron_shape[-1]
+    if isinstance(indices, list | tuple) and indices and all(type(k) is int for k in indices):
+        # The usual case, a few ints: checked in Python, one tensor made (torch's min and max cost more).
+        if any(k < 0 or k >= count for k in indices):
+            raise ValueError(
+                f"record_neurons must be indices between 0 and {count - 1} (there are {count} neurons), "
+                f"got {list(indices)!r}."
+            )
+        return torch.tensor(indices, dtype=torch.long)
     index = torch.as_tensor(indices) if not isinstance(indices, torch.Tensor) else indices
     if index.dtype == torch.bool or index.is_floating_point() or index.is_complex() or index.dim() > 1:
         raise TypeError(
