@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from lifteach._threads import one_thread
-from lifteach.lif._parameters import _PARAMETER_NAMES, _dtype_for
+from lifteach.lif._parameters import _PARAMETER_NAMES
 from lifteach.lif._torch_compile import _eager
 
 __all__ = ["COMPILED_LOOP_SWITCH"]
@@ -33,6 +33,9 @@ class _Plan(NamedTuple):
     float_spikes: bool
     weight: float | None
     refractory: bool
+    dtype: (
+        torch.dtype
+    )  # of the state and traces: float32 as in Norse, unless a float64 input or state asks more
 
 
 def _trace_shape(x: torch.Tensor, record_neurons: torch.Tensor | None) -> tuple[int, ...]:
@@ -58,33 +61,49 @@ def _compiled_loop_allowed() -> bool:
     return os.environ.get(COMPILED_LOOP_SWITCH, "1") != "0"
 
 
-def _integrate_fast(plan: _Plan, engine: str, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
-    """The loop without a graph: compiled on the CPU (for the dtypes numpy knows), torch operations elsewhere."""
-    x, v0 = tensors[0], tensors[1]
-    dtype = torch.promote_types(_dtype_for(x, None), v0.dtype)
-    compiled_fits = x.device.type == "cpu" and x.dtype in _NUMPY_DTYPES and dtype in _NUMPY_DTYPES
+Value = torch.Tensor | float
+"""A value the fast loops take: a tensor, or a plain number for a single value (as ``LIFParameters`` holds it)."""
+
+
+def _integrate_fast(plan: _Plan, engine: str, x: torch.Tensor, *values: Value) -> tuple[torch.Tensor, ...]:
+    """The loop without a graph: compiled on the CPU (for the dtypes numpy knows), torch operations elsewhere.
+
+    ``values``: the initial ``v``, ``i`` and refractory count, ``rho_reset`` and the parameters in
+    ``_PARAMETER_NAMES`` order, each a tensor or a number; both loops spread a single value over the neurons.
+    """
+    compiled_fits = x.device.type == "cpu" and x.dtype in _NUMPY_DTYPES and plan.dtype in _NUMPY_DTYPES
     if engine == "compiled" or (engine == "auto" and compiled_fits and _compiled_loop_allowed()):
-        outputs: tuple[torch.Tensor, ...] = _integrate_compiled(plan, *tensors)
+        outputs: tuple[torch.Tensor, ...] = _integrate_compiled(plan, x, *values)
         return outputs
+    # Numbers become tensors as Norse makes them (torch.as_tensor: the default float dtype).
+    tensors = (v if isinstance(v, torch.Tensor) else torch.as_tensor(v, device=x.device) for v in values)
     with one_thread():
-        return _integrate_torch(plan, *tensors)
+        return _integrate_torch(plan, x, *tensors)
 
 
 @_eager  # torch.compile cannot trace into compiled numba code
-def _integrate_compiled(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+def _integrate_compiled(plan: _Plan, x: torch.Tensor, *values: Value) -> tuple[torch.Tensor, ...]:
     from lifteach import _kernel  # numba's import (~1 s) is paid on the first run, not on `import lifteach`
 
-    # Few torch operations here: at 1000 neurons each costs about as much as a hundredth of the loop.
-    x, v0, i0, rho0, rho_reset, *parameters = (t.detach() if t.requires_grad else t for t in tensors)
+    # Few torch operations here: at 1000 neurons each costs about as much as a hundredth of the loop, and
+    # many more when the CPU's caches are cold. Single values are numbers or one-element tensors.
+    v0, i0, rho0, rho_reset, *parameters = (
+        v.detach() if isinstance(v, torch.Tensor) and v.requires_grad else v for v in values
+    )
+    x = x.detach() if x.requires_grad else x
     q = dict(zip(_PARAMETER_NAMES, parameters, strict=True))
     steps, neuron_shape = x.shape[0], x.shape[1:]
     neurons = math.prod(neuron_shape)
-    dtype = torch.promote_types(_dtype_for(x, None), torch.promote_types(v0.dtype, i0.dtype))
+    dtype = plan.dtype
     np_dtype = _NUMPY_DTYPES[dtype]
 
-    def per_neuron(value: torch.Tensor, times: float | None = None) -> np.ndarray:
-        """``value`` (times ``times``, in ``value``'s dtype as torch multiplies) for each neuron, as a fresh
+    def per_neuron(value: Value, times: float | None = None) -> np.ndarray:
+        """``value`` (times ``times``, in ``value``'s precision as torch multiplies) for each neuron, as a fresh
         array: the loop writes into the state, never into what the caller gave."""
+        if not isinstance(value, torch.Tensor):  # a number: what torch.as_tensor(value) would hold
+            precision = _NUMPY_DTYPES[torch.get_default_dtype()]
+            number = float(precision(value) if times is None else precision(value) * precision(times))
+            return np.full(neurons, number, dtype=np_dtype)
         if value.numel() == 1 and value.dtype in _NUMPY_DTYPES:
             number = value.item()
             if times is not None:  # the product torch forms, in the value's precision
@@ -151,7 +170,7 @@ def _integrate_torch(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor,
     x, v0, i0, rho0, rho_reset, *parameters = (t.detach() for t in tensors)
     q = dict(zip(_PARAMETER_NAMES, parameters, strict=True))
     steps, neuron_shape = x.shape[0], x.shape[1:]
-    dtype = torch.promote_types(_dtype_for(x, None), torch.promote_types(v0.dtype, i0.dtype))
+    dtype = plan.dtype
     # The same constant factors Norse forms at every step (dt times a float32 tensor), formed once.
     membrane_factor = q["tau_mem_inv"] * plan.dt
     synapse_factor = q["tau_syn_inv"] * -plan.dt

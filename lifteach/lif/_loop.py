@@ -114,30 +114,39 @@ def _integrate(
     With ``rho_reset`` (steps) the neurons have Norse's refractory period, ``rho`` the counts to start from.
     ``engine`` chooses the loop; the default takes the compiled one on the CPU.
     """
-    q = _parameter_tensors(p, x)
     refractory = rho_reset is not None
     dtype = _dtype_for(x, state)
-    reset = torch.as_tensor(rho_reset, device=x.device) if refractory else torch.zeros(0, device=x.device)
-    given = (x, reset, *q.values(), *(state or ()), *(() if rho is None else (rho,)))
-    wants_graph = not bool_spikes and torch.is_grad_enabled() and any(t.requires_grad for t in given)
-    # A graph needs the state in the neurons' shape; the fast loops spread a single value over the neurons
-    # themselves, which at 1000 neurons saves a tenth of the run.
-    rest_shape = x.shape[1:] if engine == "graph" or wants_graph else q["v_leak"].shape
-    if state is None:
-        state = _initial_state(rest_shape, q["v_leak"], dtype)
-    if not refractory:
-        rho = reset  # empty: no count to keep
-    elif rho is None:
-        rho = torch.zeros(rest_shape, dtype=dtype, device=x.device)
-    plan = _Plan(p.method, dt, record, record_neurons, not bool_spikes, weight, refractory)
-    tensors = (x, state.v, state.i, rho, reset, *(q[name] for name in _PARAMETER_NAMES))
-    if engine == "graph":
-        outputs = _integrate_with_graph(plan, *tensors)
-    elif wants_graph:
-        outputs = _FastWithRecomputedGradient.apply(plan, engine, *tensors)  # type: ignore[no-untyped-call]
-    else:
+    plan = _Plan(p.method, dt, record, record_neurons, not bool_spikes, weight, refractory, dtype)
+    fields = [getattr(p, name) for name in _PARAMETER_NAMES]
+    given = (x, rho_reset, *fields, *(state or ()), rho)
+    wants_graph = (
+        not bool_spikes
+        and torch.is_grad_enabled()
+        and any(isinstance(t, torch.Tensor) and t.requires_grad for t in given)
+    )
+    if engine != "graph" and not wants_graph:
+        # The fast loops take single values as they are (numbers, as LIFParameters holds them) and spread
+        # them over the neurons themselves: no tensors made for them here.
+        v0, i0 = (p.v_leak, 0.0) if state is None else state
+        rho0 = 0.0 if rho is None else rho
         with torch.no_grad():
-            outputs = _integrate_fast(plan, engine, *tensors)
+            outputs = _integrate_fast(
+                plan, engine, x, v0, i0, rho0, 0.0 if rho_reset is None else rho_reset, *fields
+            )
+    else:
+        q = _parameter_tensors(p, x)
+        if state is None:
+            state = _initial_state(x.shape[1:], q["v_leak"], dtype)
+        reset = torch.as_tensor(rho_reset, device=x.device) if refractory else torch.zeros(0, device=x.device)
+        if not refractory:
+            rho = reset  # empty: no count to keep
+        elif rho is None:
+            rho = torch.zeros(x.shape[1:], dtype=dtype, device=x.device)
+        tensors = (x, state.v, state.i, rho, reset, *(q[name] for name in _PARAMETER_NAMES))
+        if engine == "graph":
+            outputs = _integrate_with_graph(plan, *tensors)
+        else:
+            outputs = _FastWithRecomputedGradient.apply(plan, engine, *tensors)  # type: ignore[no-untyped-call]
     spikes, v, i, rho_final, trace_v, trace_i = outputs
     traces = {name: trace for name, trace in (("v", trace_v), ("i", trace_i)) if name in record}
     final = LIFState(v=v, i=i)
