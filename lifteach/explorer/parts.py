@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from lifteach.explorer.controls import ControlSpec
 from lifteach.explorer.slider import IntSlider, Slider
+from lifteach.explorer.toggle import ToggleButton
 
 __all__ = ["CSS_PREFIX", "Footer", "Status", "control_widget", "controls_grid", "error_html", "mark"]
 
@@ -124,8 +125,8 @@ class Footer:
             description="Reset", icon="undo", tooltip="back to the starting values"
         )
     )
-    keep_reference: widgets.ToggleButton = field(
-        default_factory=lambda: widgets.ToggleButton(
+    keep_reference: ToggleButton = field(
+        default_factory=lambda: ToggleButton(
             description="Keep as reference",
             icon="clone",
             tooltip="show this run faintly behind the next ones",
