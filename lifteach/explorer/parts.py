@@ -129,7 +129,7 @@ class Footer:
         default_factory=lambda: ToggleButton(
             description="Keep as reference",
             icon="clone",
-            tooltip="show this run faintly behind the next ones",
+            tooltip="show this run in grey behind the next ones",
         )
     )
     export: widgets.Button = field(
