@@ -86,7 +86,7 @@ def test_the_inspector_figure_says_what_it_shows_around_the_step() -> None:
     s, result = inspector.numbers, inspector.result
     assert s.spike == 1.0  # the first step shown is the first spike
     image = inspector.view.image
-    assert not image.disclosure, "the step is written out beside the figure already"
+    assert image.image and image.disclosure, "the words are the alt text and a visible disclosure"
     words = image.description
     assert words == figure_text(result, s)
     first, last = max(0, s.step - WINDOW_STEPS), min(result.n_steps, s.step + WINDOW_STEPS + 1)

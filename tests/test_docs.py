@@ -71,6 +71,8 @@ def test_every_tutorial_has_a_page_with_its_stored_figures(site: Path, notebook:
     assert shown == stored_figures(notebook), (
         f"{page.name} shows {len(shown)} figures, {notebook.name} stores {len(stored_figures(notebook))}"
     )
+    # Each with its words as alt text, not Sphinx's fallback of the file's name.
+    assert figures_without_alt_text(page) == []
 
 
 def test_the_figure_check_notices_a_missing_figure(site: Path, tmp_path: Path) -> None:

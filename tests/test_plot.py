@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import numpy as np
 import pytest
 import torch
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection
+from matplotlib.colors import to_hex, to_rgba, to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from test_describe import contrast
 
 from lifteach import analysis, plot
 from lifteach.inputs import constant_current, poisson_spikes
 from lifteach.lif import LIFParameters
+from lifteach.plot._base import GHOST_ALPHA
 from lifteach.simulate import Result, simulate
 
 ALL_PANELS = sorted(plot.PANELS)
@@ -234,7 +240,7 @@ def test_fi_curve_puts_the_closed_form_beside_simulated_points() -> None:
     assert panel.ax.get_xlim()[1] >= 2.0
 
 
-def test_references_are_drawn_faintly_and_removed() -> None:
+def test_references_are_drawn_and_removed() -> None:
     first, second = population(neurons=100, steps=300), population(neurons=100, steps=300, v_th=0.5)
     for name in ALL_PANELS:
         panel = plot.PANELS[name](axes(), second)
@@ -250,6 +256,53 @@ def test_references_are_drawn_faintly_and_removed() -> None:
     assert len(voltage.ghosts) == 3 and shown(voltage.ghost_threshold).get_visible()
     voltage.set_reference(None)
     assert voltage.ghosts == [] and not shown(voltage.ghost_threshold).get_visible()
+
+
+def over_white(rgba: Sequence[float]) -> str:
+    """The colour ``rgba`` shows as over a white background (blended as Agg does, in sRGB), as ``#rrggbb``."""
+    red, green, blue, alpha = rgba
+    return "#" + "".join(f"{round(255 * (alpha * c + 1 - alpha)):02x}" for c in (red, green, blue))
+
+
+RGBA = tuple[float, float, float, float]
+
+
+def drawn_colours(artist: Artist) -> list[RGBA]:
+    """The colours (RGBA, the artist's alpha applied) that ``artist`` draws its lines or marks with."""
+    if isinstance(artist, Line2D):
+        return [to_rgba(artist.get_color(), artist.get_alpha())]
+    if isinstance(artist, Collection | Patch):
+        return [(r, g, b, a) for r, g, b, a in to_rgba_array(artist.get_edgecolor())]
+    return []
+
+
+def test_traces_and_references_reach_3_to_1_against_white() -> None:
+    # WCAG 2.1's 1.4.11: lines and marks a reader must see need 3:1 against their background.
+    for colour in plot.TRACE_COLORS:
+        assert contrast(colour, "#ffffff") >= 3.0, colour
+    assert len(set(plot.TRACE_COLORS)) == len(plot.TRACE_COLORS)
+    assert contrast(over_white(to_rgba(plot.GHOST_COLOR, GHOST_ALPHA)), "#ffffff") >= 3.0
+    # As drawn: the six traces of a voltage panel, and every artist of a kept reference in every panel.
+    result = simulate(torch.full((50, 6), 0.5), LIFParameters(v_th=0.3))
+    voltage = plot.voltage(axes(), result, neurons=6)
+    drawn = {to_hex(drawn_colours(line)[0]).upper() for line in voltage.ax.get_lines()}
+    assert drawn >= set(plot.TRACE_COLORS)
+    first, second = population(neurons=100, steps=300), population(neurons=100, steps=300, v_th=0.5)
+    ghost = to_rgba(plot.GHOST_COLOR)[:3]
+    for name in ALL_PANELS:
+        panel = plot.PANELS[name](axes(), second)
+        panel.set_reference(first)
+        draw(panel)
+        ghosts = [
+            rgba
+            for artist in panel.ax.get_children()
+            if artist.get_visible()
+            for rgba in drawn_colours(artist)
+            if rgba[:3] == ghost
+        ]
+        assert ghosts, f"the {name} panel draws no reference"
+        for rgba in ghosts:
+            assert contrast(over_white(rgba), "#ffffff") >= 3.0, (name, rgba)
 
 
 def test_the_background_key_follows_the_limits_but_not_the_data() -> None:

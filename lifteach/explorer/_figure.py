@@ -93,7 +93,7 @@ class PanelFigure:
         self.view.describe(describe(result, list(self.panels), self.options))
 
     def set_reference(self, reference: Result | None) -> None:
-        """Draw ``reference`` faintly behind every panel (None: no reference), and show the figure."""
+        """Draw ``reference`` in grey behind every panel (None: no reference), and show the figure."""
         with self.view.keeping_zoom():
             for panel in self.panels.values():
                 panel.set_reference(reference)

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from lifteach.explorer.controls import CONTROLS, ControlSpec
 from lifteach.explorer.parts import CSS_PREFIX
+from lifteach.explorer.toggle import ToggleButton
 from lifteach.explorer.widget import Explorer
 from lifteach.inspector import StepInspector
 from lifteach.lif import warm_up
@@ -118,13 +119,13 @@ class ExplorerApp:
 
     explorer: Explorer
     notices: list[str] = field(default_factory=list)
-    step_by_step: widgets.ToggleButton = field(init=False)
+    step_by_step: ToggleButton = field(init=False)
     inspector: StepInspector | None = field(init=False, default=None)
     step_view: widgets.VBox = field(init=False)
     widget: widgets.VBox = field(init=False)
 
     def __post_init__(self) -> None:
-        self.step_by_step = widgets.ToggleButton(
+        self.step_by_step = ToggleButton(
             description="Step by step",
             icon="shoe-prints",
             tooltip="one Euler step at a time, with its numbers, on the explorer's settings",

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from lifteach.explorer.controls import ControlSpec
 from lifteach.explorer.slider import IntSlider, Slider
+from lifteach.explorer.toggle import ToggleButton
 
 if TYPE_CHECKING:
     from lifteach.simulate import Result
@@ -139,11 +140,11 @@ class Footer:
             description="Reset", icon="undo", tooltip="back to the starting values"
         )
     )
-    keep_reference: widgets.ToggleButton = field(
-        default_factory=lambda: widgets.ToggleButton(
+    keep_reference: ToggleButton = field(
+        default_factory=lambda: ToggleButton(
             description="Keep as reference",
             icon="clone",
-            tooltip="show this run faintly behind the next ones",
+            tooltip="show this run in grey behind the next ones",
         )
     )
     export: widgets.Button = field(

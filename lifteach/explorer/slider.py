@@ -12,6 +12,12 @@ The Python side keeps ipywidgets' slider surface (``value``, ``min``, ``max``, `
 and ``step`` are powers of ten, as in ``ipywidgets.FloatLogSlider``, and ``value`` is the number itself.
 The front end is an ES module for anywidget, whose front-end extension ships in its wheel (JupyterLab 4,
 Notebook 7 and Voila load it offline).
+
+Upstream, ipywidgets' slider view could pass noUiSlider's ``handleAttributes`` with an ``aria-labelledby``
+pointing at its label (or an ``aria-label`` from ``description``), re-applied whenever it re-creates the
+handle, set ``aria-valuetext`` to the readout it shows, and give the readout a role and a name; its ``Play``
+could name its icon-only buttons and ``Image`` could take an ``alt`` trait (docs/hardening.md). This view does
+not depend on any of that.
 """
 
 from __future__ import annotations

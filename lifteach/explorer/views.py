@@ -97,8 +97,7 @@ class ImageView:
     disclosure set from ``describe``.
 
     Args:
-        disclosure: False for the alt text alone, where the page already says in words what the figure
-            shows (the step inspector writes its step out beside it).
+        disclosure: False for the alt text alone, where the page already shows the figure's words.
     """
 
     def __init__(self, figure: Figure, layout: ConstrainedLayoutEngine, disclosure: bool = True) -> None:

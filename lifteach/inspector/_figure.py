@@ -40,7 +40,7 @@ def _when(times_ms: np.ndarray) -> str:
 
 
 def figure_text(result: Result, numbers: StepNumbers) -> str:
-    """The figure in words (its alt text): the window it shows, the shown step's voltage and current before
+    """The figure in words (its alt text and "Describe the figure"): the window it shows, the shown step's voltage and current before
     and after, against the threshold, and the spikes in the window. Times in ms, values in model units."""
     s = numbers
     first, last = window(s.step, result.n_steps)

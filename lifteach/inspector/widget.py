@@ -115,9 +115,10 @@ class StepInspector:
         )
         self.numbers: StepNumbers = step_numbers(result, neuron, index)
         self.figure, layout, axes = panel_figure(["voltage", "current"], dpi=dpi)
-        # The step is written out in the text beside the figure: the figure's alt text says what it shows
-        # around the step, without a second disclosure repeating the text.
-        self.view = ImageView(self.figure, layout, disclosure=False)
+        # What the figure shows around the step (the window, the step's voltage against the threshold, the
+        # spikes) is its alt text and a visible "Describe the figure" disclosure under it, as on the explorer's
+        # figure; the step's update is written out below that.
+        self.view = ImageView(self.figure, layout)
         self.panels = [
             StepPanel(axes[name], result, name[0], self.numbers) for name in ("voltage", "current")
         ]

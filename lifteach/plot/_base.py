@@ -31,16 +31,26 @@ OKABE_ITO = {
 }
 """Okabe & Ito's palette of eight colours that stay distinct under the common colour-vision deficiencies."""
 
-TRACE_COLORS = tuple(
-    OKABE_ITO[name] for name in ("blue", "vermillion", "green", "purple", "orange", "sky_blue")
+TOL_MUTED = {"wine": "#882255", "indigo": "#332288"}
+"""Two dark colours of Paul Tol's colour-blind-safe "muted" scheme."""
+
+TRACE_COLORS = (
+    *(OKABE_ITO[name] for name in ("blue", "vermillion", "green", "purple")),
+    *TOL_MUTED.values(),
 )
-"""Colours of the traces of neuron 1, 2, 3, ... in voltage and current panels."""
+"""Colours of the traces of neuron 1, 2, 3, ... in voltage and current panels.
 
-GHOST_COLOR = "#8c8c8c"
-"""Colour of a kept reference run, drawn faintly behind the current one."""
+Each has a contrast of 3:1 or more against the white background, as WCAG 2.1 (1.4.11) asks of the lines a
+reader must see: Okabe-Ito's orange (2.2:1) and sky blue (2.3:1) do not, so the fifth and sixth traces take
+Tol's wine and indigo, which stay apart from the first four under the common colour-vision deficiencies
+(they differ from them in lightness as well as hue).
+"""
 
-GHOST_ALPHA = 0.45
-"""Opacity of a reference run's artists."""
+GHOST_COLOR = "#767676"
+"""Colour of a kept reference run, drawn in grey behind the current one."""
+
+GHOST_ALPHA = 0.85
+"""Opacity of a reference run's artists: over white, the grey shows as #8b8b8b, 3.4:1 (WCAG's 3:1 for graphics)."""
 
 NOTE_STYLE: dict[str, Any] = {
     "fontsize": 8,
@@ -141,7 +151,7 @@ class Panel:
         self._draw()
 
     def set_reference(self, result: Result | None) -> None:
-        """Draw ``result`` faintly behind the current run (a "ghost" to compare with), or remove it (None)."""
+        """Draw ``result`` in grey behind the current run (a "ghost" to compare with), or remove it (None)."""
         self.reference = None if result is None else checked_result(result)
         self._draw_reference()
         self._draw()
@@ -166,7 +176,7 @@ class Panel:
         raise NotImplementedError
 
     def _draw_reference(self) -> None:
-        """Draw (or hide) the faint reference artists; panels without a reference view keep this."""
+        """Draw (or hide) the reference artists; panels without a reference view keep this."""
 
     def _note(self, text: Text, message: str) -> None:
         """Show ``message`` in the panel's note box (empty hides it)."""

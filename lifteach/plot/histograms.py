@@ -182,7 +182,7 @@ def _input_text(result: Result, mean: float) -> str:
 
 
 def input_count_histogram(
-    ax: Axes, result: Result, *, color: str = OKABE_ITO["orange"], title: str | None = None
+    ax: Axes, result: Result, *, color: str = OKABE_ITO["vermillion"], title: str | None = None
 ) -> HistogramPanel:
     """How much input each neuron received: input spikes per neuron (or summed input for a current)."""
     return HistogramPanel(

@@ -100,6 +100,14 @@ def test_every_figure_in_the_notebook_in_voila_has_its_words_and_axe_finds_nothi
     )
     alts = images.evaluate_all("(images) => images.map((image) => image.getAttribute('alt') || '')")
     assert all(alt.strip() for alt in alts), f"{notebook.name}: figures without alt text: {alts}"
+    # The words are visible too: one "Describe the figure" disclosure per figure (notebook figures shown by
+    # lifteach.figures, the explorer's and the inspector's pictures, ipympl's canvas).
+    disclosures = page.locator(".jp-OutputArea-output details:visible").filter(
+        has=page.locator("summary", has_text="Describe the figure")
+    )
+    assert disclosures.count() == images.count() + canvases, (
+        f"{notebook.name}: {disclosures.count()} disclosures for {images.count()} images and {canvases} canvases"
+    )
     found = serious_violations(page)
     assert not found, report(found, notebook.name)
     if notebook.stem.startswith("01"):

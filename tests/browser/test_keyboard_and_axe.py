@@ -1,9 +1,11 @@
 """The app page with the keyboard alone, heard as a screen reader hears it, and checked by axe-core.
 
 What a control "announces" is read from Chromium's own accessibility tree (over the DevTools protocol): the
-role and name a screen reader receives for the element that has the focus, and a slider's ``aria-valuetext``
-(the words said for its value). Every expected name is written out here; every expected summary and step text
-is computed in the test process from the values the page shows.
+role and name a screen reader receives for the element that has the focus, whether a toggle is pressed, and a
+slider's ``aria-valuetext`` (the words said for its value). Every expected name is written out here, but the
+noise control's, which is made from its spec the way the explorer makes it (label, and the unit when the label
+lacks it); every expected summary and step text is computed in the test process from the values the page
+shows.
 """
 
 from __future__ import annotations
@@ -28,16 +30,23 @@ from browser.appserver import RunningApp
 from browser.axe import report, serious_violations
 from playwright.sync_api import Browser, Page, expect
 
-from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, INPUT_KINDS, simulation_arguments
+from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, INPUT_KINDS, ControlSpec, simulation_arguments
 from lifteach.inspector import step_numbers, step_text
 from lifteach.simulate import simulate
 
-# What a screen reader calls each slider, and the unit it says after the value: written out, not derived.
+
+def spoken_name(spec: ControlSpec) -> str:
+    """What a screen reader calls a control's slider: its label, with its unit when the label lacks it."""
+    return spec.label if not spec.unit or spec.unit in spec.label else f"{spec.label} ({spec.unit})"
+
+
+# What a screen reader calls each slider, and the unit it says after the value: written out, not derived,
+# but for the noise, whose name and unit come from its spec.
 EXPLORER_NAMES = {
     "scale": "current (× rheobase)",
     "weight": "spike weight (jump of i) (model units)",
     "rate": "input rate (Hz)",
-    "noise": "noise (× rheobase)",
+    "noise": spoken_name(CONTROLS["noise"]),
     "v_th": "threshold v_th (model units)",
     "tau_mem": "τ_mem (ms)",
     "tau_syn": "τ_syn (ms)",
@@ -50,7 +59,7 @@ UNITS = {
     "scale": "× rheobase",
     "weight": "model units",
     "rate": "Hz",
-    "noise": "× rheobase",
+    "noise": CONTROLS["noise"].unit,
     "v_th": "model units",
     "tau_mem": "ms",
     "tau_syn": "ms",
@@ -72,6 +81,7 @@ class Heard:
     role: str
     name: str
     value: str
+    pressed: str = ""  # a toggle's state, "true" or "false"; empty for anything else
 
 
 def heard(page: Page) -> Heard:
@@ -103,7 +113,9 @@ def heard(page: Page) -> Heard:
     # A slider's value is said as its aria-valuetext; Chromium reports that text empty over the DevTools
     # protocol, so it is read from the element that Chromium names.
     value = facts["valuetext"] if text("role") == "slider" else text("value")
-    return Heard(facts["control"], text("role"), text("name"), value or "")
+    states = {item["name"]: item.get("value", {}).get("value") for item in node.get("properties", [])}
+    pressed = "" if states.get("pressed") is None else str(states["pressed"]).lower()
+    return Heard(facts["control"], text("role"), text("name"), value or "", pressed)
 
 
 def said(name: str, shown: str) -> str:
@@ -203,6 +215,7 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     assert press(page, "tau_mem", "ArrowLeft")["tau_mem"] == 9.5
     expect_value_box(page, "tau_mem")
     expect_slider(page, "tau_syn")
+    assert press(page, "tau_syn", "ArrowRight")["tau_syn"] == 5.5
     expect_value_box(page, "tau_syn")
     assert type_value(page, "tau_syn", "7.5")["tau_syn"] == 7.5
     expect_slider(page, "refractory")
@@ -227,9 +240,19 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     assert (now.control, now.role, now.name, now.value) == ("seed", "spinbutton", "seed", "0")
     assert type_value(page, "seed", "7")["seed"] == 7
 
-    # The figure's words: a disclosure under the figure, reached by Tab.
+    # The figure's words: a disclosure under the figure, reached by Tab, opened by Enter, closed by Space.
     now = tab(page)
     assert (now.role, now.name) == ("DisclosureTriangle", "Describe the figure"), now
+    details = page.locator(".lifteach-figure details")
+    words = page.locator(".lifteach-figure .lifteach-description-text")
+    expect(words).to_be_hidden()
+    page.keyboard.press("Enter")
+    expect(details).to_have_attribute("open", "")
+    expect(words).to_be_visible()
+    alt = page.locator(".lifteach-figure img").get_attribute("alt")
+    assert alt and words.inner_text().split() == alt.split(), "the disclosure says what the alt text says"
+    page.keyboard.press("Space")
+    expect(words).to_be_hidden()
 
     # The buttons, by name alone (their icons are not read out).
     now = tab(page)
@@ -237,9 +260,18 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     source = image_source(page)
     page.keyboard.press("Enter")
     assert wait_for_run(page, source) == {name: CONTROLS[name].default for name in DEFAULT_CONTROLS}
-    for expected in ("Keep as reference", "Export"):
-        now = tab(page)
-        assert (now.role in BUTTONS, now.name) == (True, expected), now
+    # Keep as reference is a toggle: it says whether it is pressed, and the figure draws the kept run.
+    now = tab(page)
+    assert (now.role in BUTTONS, now.name, now.pressed) == (True, "Keep as reference", "false"), now
+    toggle = page.get_by_role("button", name="Keep as reference")
+    for key, pressed in (("Space", "true"), ("Enter", "false")):
+        source = image_source(page)
+        page.keyboard.press(key)
+        expect(toggle).to_have_attribute("aria-pressed", pressed)
+        assert heard(page).pressed == pressed
+        wait_for_run(page, source)
+    now = tab(page)
+    assert (now.role in BUTTONS, now.name) == (True, "Export"), now
     page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="figure (PNG)", exact=False)).to_be_visible(
         timeout=CHANGE_TIMEOUT_MS
@@ -258,6 +290,22 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     expect_slider(page, "scale")
     assert press(page, "scale", "ArrowLeft")["scale"] == 4.9
     expect_value_box(page, "scale")
+
+    # Back to the chooser, down to a noisy current (by way of the step current): the noise can be changed.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert heard(page).control == "input_kind"
+    for kind in ("step", "noisy"):
+        source = image_source(page)
+        page.keyboard.press("ArrowDown")
+        assert wait_for_run(page, source)["input_kind"] == kind
+    assert heard(page) == Heard("input_kind", "combobox", "input", INPUT_KINDS["noisy"])
+    expect_slider(page, "scale")
+    expect_value_box(page, "scale")
+    expect_slider(page, "noise")
+    assert press(page, "noise", "ArrowRight")["noise"] == round(CONTROLS["noise"].default + 0.1, 2)
+    expect_value_box(page, "noise")
+    assert type_value(page, "noise", "1.5")["noise"] == 1.5
     for name in (
         "v_th",
         "tau_mem",
@@ -297,19 +345,31 @@ def test_the_whole_app_works_from_the_keyboard_and_says_names_and_units(
     assert (now.control, now.role, now.name, now.value) == ("neuron", "combobox", "neuron", "neuron 0")
     page.keyboard.press("ArrowDown")
     expect(text).to_have_text(step_text(step_numbers(result, 1, 12)), timeout=CHANGE_TIMEOUT_MS)
-    # Previous, the play controls, Next: every button has a name.
-    stops = []
-    for _ in range(6):
-        now = tab(page)
-        if now.role not in BUTTONS:
-            break
-        assert now.name, f"a button without a name: {now}"
-        stops.append(now.name)
-        if now.name == "Next":
-            page.keyboard.press("Enter")
-            expect(text).to_have_text(step_text(step_numbers(result, 1, 13)), timeout=CHANGE_TIMEOUT_MS)
-            break
-    assert stops == ["Previous", "Play", "Next"], stops
+    # Previous, Play and Next, each pressed by a key.
+    now = tab(page)
+    assert (now.role, now.name) == ("button", "Previous"), now
+    page.keyboard.press("Enter")
+    expect(value_box(page, "step")).to_have_value("11")
+    expect(text).to_have_text(step_text(step_numbers(result, 1, 11)), timeout=CHANGE_TIMEOUT_MS)
+    now = tab(page)
+    assert (now.role, now.name) == ("button", "Play"), now
+    page.keyboard.press("Space")
+    assert heard(page).name == "Pause", "playing, the button says what pressing it does next"
+    page.wait_for_function(
+        "box => Number(box.value) >= 13",
+        arg=value_box(page, "step").element_handle(),
+        timeout=CHANGE_TIMEOUT_MS,
+    )
+    page.keyboard.press("Space")
+    assert heard(page).name == "Play"
+    # Paused: the text catches up with the step shown and Next moves one step on from there.
+    paused = int(shown_value(page, "step"))
+    expect(text).to_have_text(step_text(step_numbers(result, 1, paused)), timeout=CHANGE_TIMEOUT_MS)
+    now = tab(page)
+    assert (now.role, now.name) == ("button", "Next"), now
+    page.keyboard.press("Enter")
+    expect(value_box(page, "step")).to_have_value(f"{paused + 1}")
+    expect(text).to_have_text(step_text(step_numbers(result, 1, paused + 1)), timeout=CHANGE_TIMEOUT_MS)
     assert_no_errors(page, errors)
 
 

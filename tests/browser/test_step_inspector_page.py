@@ -30,6 +30,7 @@ from playwright.sync_api import Page, expect
 
 from lifteach.explorer import simulation_arguments
 from lifteach.inspector import step_numbers, step_text
+from lifteach.inspector._figure import figure_text
 from lifteach.simulate import Result, simulate
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -41,6 +42,11 @@ def recorded_run(values: dict[str, Any]) -> Result:
 
 def expected_text(result: Result, step: int, neuron: int = 0) -> str:
     return step_text(step_numbers(result, neuron, step))
+
+
+def shown_words(result: Result, step: int, neuron: int = 0) -> str:
+    """The inspector figure's words as the disclosure shows them: one paragraph per line, no line breaks."""
+    return "".join(figure_text(result, step_numbers(result, neuron, step)).split("\n"))
 
 
 def first_spike(result: Result, neuron: int = 0) -> int:
@@ -67,19 +73,34 @@ def test_the_step_control_scrubs_with_the_keyboard_and_the_text_follows(
         "yes: a spike" in text.inner_text()
         and "The recorded voltage shows the reset value" in text.inner_text()
     )
-    expect(page.locator(".lifteach-inspector-figure img")).to_have_count(1)
+    image = page.locator(".lifteach-inspector-figure img")
+    expect(image).to_have_count(1)
+    expect(image).to_have_attribute("alt", figure_text(result, step_numbers(result, 0, start)))
+    # The figure's words are visible too: a "Describe the figure" disclosure under it, opened here by a click.
+    disclosure = page.locator(".lifteach-inspector-figure details")
+    expect(disclosure).to_be_visible()
+    disclosure.locator("summary").click()
+    words = disclosure.locator(".lifteach-description-text")
+    expect(words).to_be_visible()
+    expect(words).to_have_text(shown_words(result, start))
 
     # From the toggle, the next stop of the Tab key is the step control's handle.
     page.get_by_role("button", name="Step by step").focus()
     page.keyboard.press("Tab")
     handle = slider(page, "step")
     expect(handle).to_be_focused()
-    picture = page.locator(".lifteach-inspector-figure img").get_attribute("src")
+    picture = image.get_attribute("src")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     expect(value_box(page, "step")).to_have_value(f"{start + 3}")
     expect(text).to_have_text(expected_text(result, start + 3), timeout=CHANGE_TIMEOUT_MS)
-    expect(page.locator(".lifteach-inspector-figure img")).not_to_have_attribute("src", picture or "")
+    expect(image).not_to_have_attribute("src", picture or "")
+    # The alt text and the visible words say what the figure shows around the new step.
+    expect(image).to_have_attribute("alt", figure_text(result, step_numbers(result, 0, start + 3)))
+    expect(words).to_have_text(shown_words(result, start + 3))
+    assert figure_text(result, step_numbers(result, 0, start + 3)) != figure_text(
+        result, step_numbers(result, 0, start)
+    )
     page.keyboard.press("ArrowLeft")
     expect(text).to_have_text(expected_text(result, start + 2), timeout=CHANGE_TIMEOUT_MS)
     # The whole inspector as people see it (the page's own screenshot stops at the window's height).
