@@ -8,7 +8,9 @@ slider moved with the keyboard must re-run the simulation and change the picture
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -27,6 +29,9 @@ from browser.appserver import RunningApp, jupyter_command, running
 from conftest import SCREENSHOTS
 from playwright.sync_api import Locator, Page, expect
 
+STORED_TUTORIAL = (
+    Path(__file__).resolve().parents[2] / "notebooks" / "01_simulating_and_plotting_neurons.ipynb"
+)
 EXPLORER = 'Explorer(controls=["v_th", "tau_mem"], panels=["voltage", "raster"], n_neurons=200, duration=300)'
 
 
@@ -45,6 +50,8 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     # One copy per front end: each opens its own kernel (a kernel that ran %matplotlib widget keeps it).
     for name in ("lab", "notebook"):
         nbformat.write(notebook, folder / f"explorers_{name}.ipynb")
+    # A tutorial as a learner opens it from a fresh clone or on Binder: with its stored outputs, untrusted.
+    shutil.copy(STORED_TUTORIAL, folder / STORED_TUTORIAL.name)
     command, environment = jupyter_command(folder)
     with running(command, cwd=folder, env=environment, ready_line=None) as server:
         yield server
@@ -114,3 +121,30 @@ def test_the_explorer_as_image_and_on_the_canvas_in_jupyterlab_and_notebook_7(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = "jupyterlab" if front_end.startswith("lab") else "notebook7"
     page.screenshot(path=str(SCREENSHOTS / f"explorers_in_{name}.png"), full_page=True)
+
+
+def test_a_stored_tutorials_figures_show_with_their_words_in_jupyterlab(
+    jupyter: RunningApp, page: Page
+) -> None:
+    """Opened untrusted (stored outputs, never run here), each figure is still a picture with its alt text and
+    its visible description: JupyterLab's sanitizer keeps ``figures.show``'s image, alt text and disclosure."""
+    stored = nbformat.read(STORED_TUTORIAL, as_version=4)
+    expected = sum(
+        "lifteach-described-figure" in "".join(output.get("data", {}).get("text/html", ""))
+        for cell in stored.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+    assert expected >= 3, "the tutorial stores its figures through figures.show"
+    page.goto(jupyter.url + f"lab/tree/{STORED_TUTORIAL.name}", timeout=TIMEOUT_MS)
+    images = page.locator(".jp-OutputArea-output img")
+    expect(images).to_have_count(expected, timeout=TIMEOUT_MS)
+    for index in range(expected):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=image.element_handle()
+        )
+        assert len(image.get_attribute("alt") or "") > 20, "the alt text says what the figure shows"
+    expect(page.locator(".jp-OutputArea-output details")).to_have_count(expected)
+    page.screenshot(path=str(SCREENSHOTS / "jupyterlab_stored_tutorial_01.png"))
