@@ -49,7 +49,9 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "mystery_tau_mem",
         "mystery_highest_voltage",
         "mystery_threshold",
+        "mystery_fastest_interval",
         "mystery_refractory",
+        "mystery_noisy_ratio",
     )
     assert tuple(_registry.REGISTRY) == exercises.EXERCISES
     assert all(_registry.REGISTRY[name].name == name for name in exercises.EXERCISES)
@@ -102,7 +104,8 @@ def test_the_notebook_sources_are_found() -> None:
 def test_an_unknown_name_is_refused_with_the_names_that_exist() -> None:
     for name in ("rheobse", 3, None):
         with pytest.raises(
-            ValueError, match=r"name must be one of the exercises 'states_shape', .*'mystery_refractory'; got"
+            ValueError,
+            match=r"name must be one of the exercises 'states_shape', .*'mystery_noisy_ratio'; got",
         ):
             _registry.exercise(name)
     with pytest.raises(ValueError, match="got 'rheobse'"):
