@@ -400,7 +400,7 @@ def cv_map(
     head = (
         f"CV of the intervals between spikes over {rows.size} mean inputs ({rows.min():.3g} to "
         f"{rows.max():.3g} × rheobase) and {columns.size} noise strengths ({columns.min():.3g} to "
-        f"{columns.max():.3g} × rheobase)"
+        f"{columns.max():.3g} × rheobase per √ms)"
     )
     if not measured.any():
         return f"{head}: no grid point fired enough spikes to measure a CV."

@@ -169,7 +169,9 @@ def test_cv_map_names_the_most_regular_and_irregular_points_and_the_blanks() -> 
 
     cvs = np.array([[np.nan, 0.9], [0.0, 0.3]])
     words = cv_map([0.5, 2.0], [0.0, 3.0], cvs)
-    assert "over 2 mean inputs (0.5 to 2 × rheobase) and 2 noise strengths (0 to 3 × rheobase)" in words
+    assert (
+        "over 2 mean inputs (0.5 to 2 × rheobase) and 2 noise strengths (0 to 3 × rheobase per √ms)" in words
+    )
     assert "most regular CV 0 at mean 2 and noise 0" in words
     assert "most irregular CV 0.9 at mean 0.5 and noise 3" in words
     assert "1 grid point fired too few spikes" in words

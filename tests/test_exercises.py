@@ -377,7 +377,8 @@ def test_feedback_displays_as_text_and_html() -> None:
 
 
 def test_every_exercise_has_a_solution_with_code() -> None:
-    assert len(exercises.EXERCISES) == 29  # 16 up to notebook 05, four in 06, four in 07, five in 08
+    # 20 up to notebook 05, four in 06, four in 07, seven in 08, five in 09
+    assert len(exercises.EXERCISES) == 40
     for name in exercises.EXERCISES:
         shown = exercises.solution(name)
         assert shown.exercise == name
@@ -398,3 +399,39 @@ def test_the_checks_stay_importable_without_ipywidgets() -> None:
     assert "ipywidgets" not in exercises.__dict__
     code = "import sys; sys.modules['ipywidgets'] = None; import lifteach.exercises"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_rate_function_is_tried_exactly_at_the_rheobase() -> None:
+    # A spike needs v above v_th: at the rheobase the voltage only creeps up to it, and the rate is 0.
+    rheobase = analysis.rheobase()
+    assert analysis.predicted_rate(rheobase) == 0.0 and rate_by_simulation(rheobase) == 0.0
+
+    def fires_at_the_rheobase(x: float) -> float:
+        return 1.0 if x == rheobase else analysis.predicted_rate(x)
+
+    hint(exercises.check_rate_function(fires_at_the_rheobase), "at or below the rheobase", "strictly above")
+
+
+def test_current_trace_refuses_a_time_axis_in_seconds() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    first_run = simulate(inputs.pulses([0.100, 0.120], steps=1000))
+    assert first_run.i is not None
+    current = first_run.i[:, 0]
+    try:
+        for times, label, correct in (
+            (first_run.times_ms, "time (ms)", True),
+            (first_run.times_ms / 1000, "time (s)", False),
+        ):
+            _, ax = plt.subplots()
+            ax.plot(times, current)
+            ax.set(xlabel=label, ylabel="synaptic current i")
+            feedback = exercises.check_current_trace(ax)
+            assert feedback.correct == correct, feedback
+            if not correct:
+                assert "time in seconds" in feedback.message and "`first_run.times_ms`" in feedback.message
+    finally:
+        plt.close("all")

@@ -288,6 +288,7 @@ VERDICTS = {
     ],
     "mystery_threshold": [
         (V_TH * 0.99, "Correct", "within 1.0% of this neuron's threshold v_th = 1.0649"),
+        (1.064, "Correct", "every voltage a recording shows lies below it (a lower bound"),
         (V_TH / TAU_SYN, "Not yet", "looks like the rheobase"),
         (V_TH * 5 / TAU_SYN, "Not yet", "Norse's default τ_syn = 5 ms"),
         (V_TH * (1 - 1 / TAU_SYN), "Not yet", "settled *recorded* current"),
@@ -384,6 +385,54 @@ def test_the_current_falls_first_for_every_neuron(seed: int | str) -> None:
 def test_every_verdict_of_the_second_prediction_is_reachable(answer: str, verdict: str, words: str) -> None:
     feedback = exercises.check_mystery_highest_voltage(answer)
     assert feedback.verdict == verdict and words in feedback.message, feedback
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict", "words"),
+    [
+        (1, "Correct", "the shortest interval is t_ref + dt"),
+        (1.0, "Correct", "levels off at 1 / (t_ref + dt)"),
+        (0, "Not yet", "needs a step in which it climbs back"),
+        (3, "Not yet", "not driven hard enough"),
+        (0.5, "Not yet", "Count in whole steps"),
+        ("one", "Hint", "without quotes"),
+    ],
+)
+def test_every_verdict_of_the_fastest_interval_is_reachable(answer: object, verdict: str, words: str) -> None:
+    feedback = exercises.check_mystery_fastest_interval(answer)
+    assert feedback.verdict == verdict and words in feedback.message, feedback
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=str)
+def test_the_fastest_interval_is_one_step_longer_than_the_refractory_period(seed: int | str) -> None:
+    neuron = mystery_neuron(seed)
+    drive = neuron.run(inputs.constant_current(1000.0 * neuron._v_th / neuron._tau_syn_ms, 1000))
+    assert 1000 * float(drive.interspike_intervals(copy=0).min()) == pytest.approx(neuron._refractory_ms + 1)
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict", "words"),
+    [
+        ("late", "Correct", "measures mostly the noise"),
+        (" Late ", "Correct", "average over many repetitions"),
+        ("early", "Not yet", "Compare sizes"),
+        ("middle", "Hint", '"early" or "late"'),
+    ],
+)
+def test_every_verdict_of_the_noisy_ratio_is_reachable(answer: str, verdict: str, words: str) -> None:
+    feedback = exercises.check_mystery_noisy_ratio(answer)
+    assert feedback.verdict == verdict and words in feedback.message, feedback
+
+
+def test_noise_moves_the_decay_ratio_more_late_in_the_tail() -> None:
+    # What the noisy-ratio prediction says, for the notebook's neuron, pulse and noise.
+    kick = inputs.pulses([0.010], steps=300, amplitude=0.1)
+    ratios: dict[int, list[float]] = {40: [], 100: []}
+    for seed in range(20):
+        noisy = NEURON.run(kick + inputs.noisy_current(0.0, 0.02, steps=300, seed=seed))
+        for t, found in ratios.items():
+            found.append(float(noisy.v[t + 1, 0] / noisy.v[t, 0]))
+    assert float(torch.tensor(ratios[100]).std()) > 2 * float(torch.tensor(ratios[40]).std())
 
 
 def test_a_firing_mystery_neuron_never_records_its_threshold() -> None:

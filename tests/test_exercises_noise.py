@@ -100,13 +100,16 @@ def test_noise_makes_a_neuron_below_its_rheobase_fire() -> None:
 # --- fluctuation_cv ----------------------------------------------------------------------------------------
 
 
+MEAN_OF, NOISE_OF = torch.meshgrid(
+    torch.tensor([0.5, 1.75, 3.0]), torch.tensor([0.0, 1.5, 3.0]), indexing="ij"
+)
+"""A 3 x 3 grid as the notebook's (row: mean, column: noise): mean 0.5 to 3, noise 0 to 3 x rheobase."""
+
+
 def small_grid(seed: int = 4) -> Result:
-    """A 3 x 3 grid as the notebook's (row: mean, column: noise), 20 s: mean 0.5 to 3, noise 0 to 3 x rheobase."""
+    """The 3 x 3 grid, 20 s."""
     unit = analysis.rheobase()
-    mean_of, noise_of = torch.meshgrid(
-        torch.tensor([0.5, 1.75, 3.0]), torch.tensor([0.0, 1.5, 3.0]), indexing="ij"
-    )
-    x = inputs.noisy_current(mean_of.reshape(-1) * unit, noise_of.reshape(-1) * unit, 20_000, 9, seed=seed)
+    x = inputs.noisy_current(MEAN_OF.reshape(-1) * unit, NOISE_OF.reshape(-1) * unit, 20_000, 9, seed=seed)
     return simulate(x, record=())
 
 
@@ -115,12 +118,16 @@ def grid() -> Result:
     return small_grid()
 
 
+def check(answer: object, grid: object) -> exercises.Feedback:
+    return exercises.check_fluctuation_cv(answer, grid, MEAN_OF, NOISE_OF)
+
+
 def test_the_fluctuation_driven_corner_is_poisson_like(grid: Result) -> None:
     cvs = analysis.coefficients_of_variation(grid)
     corner = float(cvs[2])  # row 0 (mean 0.5), column 2 (noise 3)
     assert 0.8 < corner < 1.3  # about 1: 20 s give a few hundred intervals
-    right(exercises.check_fluctuation_cv(corner, grid), f"CV {corner:.2f}", "Poisson")
-    right(exercises.check_fluctuation_cv(1.0, grid))
+    right(check(corner, grid), f"CV {corner:.2f}", "Poisson", "mean of 0.5 × the rheobase and noise 3 ×")
+    right(check(1.0, grid), "The mean-driven corner (mean 3, noise 1.5)")
 
 
 @pytest.mark.parametrize(
@@ -133,16 +140,48 @@ def test_the_fluctuation_driven_corner_is_poisson_like(grid: Result) -> None:
     ],
 )
 def test_the_fluctuation_cv_hints_name_the_mistake(grid: Result, answer: float, words: list[str]) -> None:
-    feedback = exercises.check_fluctuation_cv(answer, grid)
+    feedback = check(answer, grid)
     hint(feedback, *words)
     assert feedback.verdict == "Not yet"
 
 
 def test_the_fluctuation_cv_needs_the_grid(grid: Result) -> None:
-    hint(exercises.check_fluctuation_cv(1.0, "grid"), "second argument")
-    hint(exercises.check_fluctuation_cv(..., grid), "Replace the `...`")
+    hint(check(1.0, "grid"), "second argument")
+    hint(check(..., grid), "Replace the `...`")
     silent = simulate(torch.zeros(100, 9))
-    hint(exercises.check_fluctuation_cv(1.0, silent), "fewer than three spikes")
+    hint(check(1.0, silent), "fewer than three spikes")
+    hint(exercises.check_fluctuation_cv(1.0, grid), "mean inputs too", "as the grid was made")
+    hint(exercises.check_fluctuation_cv(1.0, grid, MEAN_OF, NOISE_OF[:2]), "hold 6 values", "9 neurons")
+
+
+def test_the_fluctuation_cv_feedback_states_the_numbers_notebook_06_states() -> None:
+    # The grid of notebook 06, as its cell makes it: the check's numbers must be the ones the text gives.
+    unit = analysis.rheobase()
+    mean_of, noise_of = torch.meshgrid(
+        torch.linspace(0.5, 3.0, 11), torch.linspace(0.0, 3.0, 11), indexing="ij"
+    )
+    x = inputs.noisy_current(
+        mean_of.reshape(-1) * unit, noise_of.reshape(-1) * unit, steps=20_000, neurons=mean_of.numel(), seed=4
+    )
+    source = NOTEBOOK.read_text(encoding="utf-8")
+    assert "steps=20_000, neurons=mean_of.numel(), seed=4" in source
+    assert "exercises.check_fluctuation_cv(my_cv, grid, mean_of, noise_of)" in source
+    message = exercises.check_fluctuation_cv(1.0, simulate(x, record=()), mean_of, noise_of).message
+    found = re.search(
+        r"mean of ([\d.]+) × the rheobase and noise ([\d.]+) × the rheobase per √ms fires at ([\d.]+) Hz with "
+        r"CV ([\d.]+).*\(mean ([\d.]+), noise ([\d.]+)\) is a near-clock \(CV ([\d.]+)\)",
+        message,
+    )
+    assert found, message
+    mean, noise, rate, cv, regular_mean, regular_noise, regular_cv = found.groups()
+    prose = " ".join(source.split())
+    assert f"At half the rheobase with noise {noise} it fires at {rate} Hz with CV {cv}" in prose
+    assert mean == "0.5"
+    assert f"At {regular_mean} times the rheobase with a little noise ({regular_noise})" in prose
+    assert re.search(
+        rf"with a little noise \({regular_noise}\) the firing stays almost regular, [\d.]+ Hz with CV {regular_cv}",
+        prose,
+    )
 
 
 def test_the_checks_simulate_what_the_notebook_simulates() -> None:

@@ -24,14 +24,18 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "states_shape",
         "peak_step",
         "spiking_scale",
+        "current_shape",
         "current_trace",
+        "raster_marks",
         "raster",
         "steady_voltage",
         "rheobase",
         "firing_rate",
         "rate_function",
         "mean_rate",
+        "hand_intervals",
         "interspike_function",
+        "most_irregular",
         "cv",
         "spike_drive",
         "half_silent",
@@ -49,7 +53,14 @@ def test_the_exercises_are_registered_in_notebook_order() -> None:
         "mystery_tau_mem",
         "mystery_highest_voltage",
         "mystery_threshold",
+        "mystery_fastest_interval",
         "mystery_refractory",
+        "mystery_noisy_ratio",
+        "step_input",
+        "spike_step_voltage",
+        "step_error",
+        "surrogate_peak",
+        "held_interval",
     )
     assert tuple(_registry.REGISTRY) == exercises.EXERCISES
     assert all(_registry.REGISTRY[name].name == name for name in exercises.EXERCISES)
@@ -102,7 +113,8 @@ def test_the_notebook_sources_are_found() -> None:
 def test_an_unknown_name_is_refused_with_the_names_that_exist() -> None:
     for name in ("rheobse", 3, None):
         with pytest.raises(
-            ValueError, match=r"name must be one of the exercises 'states_shape', .*'mystery_refractory'; got"
+            ValueError,
+            match=r"name must be one of the exercises 'states_shape', .*'held_interval'; got",
         ):
             _registry.exercise(name)
     with pytest.raises(ValueError, match="got 'rheobse'"):

@@ -267,45 +267,66 @@ class _Fluctuation:
     """Its rate, Hz."""
     mean: float
     noise: float
-    """Its mean input and noise in multiples of the rheobase (noise per √ms)."""
+    """Its nominal mean input and noise in multiples of the rheobase (noise per √ms), as the grid was made."""
     regular: float
-    """The CV of the most regular noisy neuron of the grid (highest mean, weakest noise above 0)."""
+    """The CV of the mean-driven corner of the grid: the highest mean with the weakest noise above 0."""
+    regular_mean: float
+    regular_noise: float
 
     def near(self, cv: float, within: float) -> bool:
         return abs(self.value - cv) <= within
 
 
-def _grid_input(grid: Result) -> tuple[np.ndarray, np.ndarray]:
-    """Each neuron's mean input and noise per √ms in multiples of the rheobase, measured from its input."""
-    x = grid.input.double()
-    unit = analysis.rheobase(LIFParameters(), grid.dt)
-    means = (x.mean(0) / unit).numpy()
-    noises = (x.std(0) / math.sqrt(grid.dt / 1e-3) / analysis.rheobase(LIFParameters(), 1e-3)).numpy()
-    return means, noises
+_CALL = "`check_fluctuation_cv(my_cv, grid, mean_of, noise_of)`"
 
 
-def _read_fluctuation(answer: object, grid: object) -> _Fluctuation:
+def _per_neuron(values: object, grid: Result, what: str) -> np.ndarray:
+    """The grid's nominal ``values`` (one per neuron, any shape with that many entries) as a flat array."""
+    if values is None:
+        raise Unjudged(
+            f"Pass the grid's {what} too, one per neuron in multiples of the rheobase, as the grid was made: "
+            f"{_CALL}. (A mean measured from the noisy input is off by the noise's own wobble.)"
+        )
+    flat = _answers.tensor(values, f"the grid's {what}").reshape(-1).numpy()
+    if flat.size != grid.n_neurons:
+        raise Unjudged(
+            f"The grid's {what} hold {flat.size} values, the grid has {grid.n_neurons} neurons: give one per "
+            f"neuron, in the order of the grid's columns ({_CALL})."
+        )
+    return flat
+
+
+def _read_fluctuation(
+    answer: object, grid: object, means: object = None, noises: object = None
+) -> _Fluctuation:
     if not isinstance(grid, Result) or grid.input.dtype == torch.bool or grid.n_neurons < 4:
         raise Unjudged(
-            "Pass the grid's simulation as the second argument: `check_fluctuation_cv(my_cv, grid)`, with "
-            "one neuron per grid point."
+            f"Pass the grid's simulation as the second argument: {_CALL}, with one neuron per grid point."
         )
     value = _answers.number(answer, "the CV")
-    means, noises = _grid_input(grid)
+    nominal_means = _per_neuron(means, grid, "mean inputs")
+    nominal_noises = _per_neuron(noises, grid, "noise strengths")
     cvs = analysis.coefficients_of_variation(grid)
-    noisiest = noises >= 0.99 * noises.max()
-    corner = int(np.flatnonzero(noisiest)[np.argmin(means[noisiest])])
+    noisiest = np.isclose(nominal_noises, nominal_noises.max())
+    corner = int(np.flatnonzero(noisiest)[np.argmin(nominal_means[noisiest])])
     if not math.isfinite(cvs[corner]):
         raise Unjudged(
             "The grid's noisiest, weakest-driven neuron fired fewer than three spikes: run the grid longer, "
             "or with more noise, so that it has intervals to measure."
         )
-    noisy = noises > 0.01 * noises.max()
-    strongest = noisy & (means >= means[noisy].max() - 1e-6)
-    regular = int(np.flatnonzero(strongest)[np.argmin(noises[strongest])])
+    noisy = nominal_noises > 0
+    strongest = noisy & np.isclose(nominal_means, nominal_means[noisy].max())
+    regular = int(np.flatnonzero(strongest)[np.argmin(nominal_noises[strongest])])
     rate = float(analysis.firing_rates(grid)[corner])
     return _Fluctuation(
-        value, float(cvs[corner]), rate, float(means[corner]), float(noises[corner]), float(cvs[regular])
+        value,
+        float(cvs[corner]),
+        rate,
+        float(nominal_means[corner]),
+        float(nominal_noises[corner]),
+        float(cvs[regular]),
+        float(nominal_means[regular]),
+        float(nominal_noises[regular]),
     )
 
 
@@ -314,10 +335,11 @@ FLUCTUATION_CV: Exercise[_Fluctuation] = Exercise(
     _read_fluctuation,
     (
         right(
-            "The grid's neuron at a mean of {mean:.2g} × the rheobase and noise {noise:.2g} fires at {rate:.1f} "
-            "Hz with CV {expected:.2f}, near a Poisson process's 1. Its mean input alone never reaches the "
-            "threshold: it waits for the noise to push it over, and when that happens is random, whatever "
-            "happened before. The mean-driven corner is a near-clock (CV {regular:.2f}).",
+            "The grid's neuron at a mean of {mean:.2g} × the rheobase and noise {noise:.2g} × the rheobase per "
+            "√ms fires at {rate:.1f} Hz with CV {expected:.2f}, near a Poisson process's 1. Its mean input "
+            "alone never reaches the threshold: it waits for the noise to push it over, and when that happens "
+            "is random, whatever happened before. The mean-driven corner (mean {regular_mean:.2g}, noise "
+            "{regular_noise:.2g}) is a near-clock (CV {regular:.2f}).",
             when=lambda f: f.near(f.expected, 0.25),
         ),
         not_yet(
@@ -331,8 +353,8 @@ FLUCTUATION_CV: Exercise[_Fluctuation] = Exercise(
             when=lambda f: f.value < 0.1,
         ),
         not_yet(
-            "That is how irregular a mean-driven neuron is (CV {regular:.2f} in the grid's strongest-driven "
-            "noisy corner), where the voltage climbs to the threshold on its own and the noise only jitters "
+            "That is how irregular a mean-driven neuron is (CV {regular:.2f} at a mean of {regular_mean:.2g} "
+            "and noise {regular_noise:.2g}, the grid's strongest-driven noisy corner), where the voltage climbs to the threshold on its own and the noise only jitters "
             "the arrival. Here the mean stays below the threshold: the neuron waits for the noise, and "
             "waiting for a random event makes the intervals about as variable as they are long.",
             when=lambda f: f.value < f.expected - 0.25,
@@ -346,14 +368,19 @@ FLUCTUATION_CV: Exercise[_Fluctuation] = Exercise(
 )
 
 
-def check_fluctuation_cv(answer: object, grid: object) -> Feedback:
+def check_fluctuation_cv(
+    answer: object, grid: object, means: object = None, noises: object = None
+) -> Feedback:
     """The CV of the fluctuation-driven corner of a grid run (lowest mean among the noisiest neurons).
 
     Args:
         answer: the learner's CV (a number, no unit; within 0.25 of the measured one).
         grid: the ``Result`` of the grid: one neuron per pair of mean input and noise (``noisy_current``).
+        means, noises: the grid's nominal mean input and noise of each neuron (any shape with one value per
+            neuron, in the order of the grid's columns), in multiples of the rheobase (noise per √ms): the
+            values the grid was made with, which the feedback quotes.
     """
-    return FLUCTUATION_CV.check(answer, grid)
+    return FLUCTUATION_CV.check(answer, grid, means, noises)
 
 
 EXERCISES = (NOISE_PER_STEP, FILTERED_NOISE, NOISY_SUBTHRESHOLD, FLUCTUATION_CV)

@@ -8,7 +8,7 @@ draws or touches pyplot's state.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -30,6 +30,8 @@ class Drawn:
     """Every marker, scatter point and event as ``(x, y)`` rows, shape ``(n, 2)``."""
     xlabel: str
     ylabel: str
+    curve_times: list[np.ndarray] = field(default_factory=list)
+    """The x data of each curve, in the order of ``curves``."""
 
 
 def time_unit(label: str) -> bool:
@@ -61,6 +63,7 @@ def drawn(answer: object) -> Drawn:
             f"You gave {describe(answer)}; pass the axes you drew on, the `ax` of `fig, ax = plt.subplots()`."
         )
     curves: list[np.ndarray] = []
+    curve_times: list[np.ndarray] = []
     points: list[np.ndarray] = []
     for line in answer.get_lines():
         xy = np.asarray(line.get_xydata(), dtype=float)
@@ -68,6 +71,7 @@ def drawn(answer: object) -> Drawn:
             points.append(xy)  # markers only: ax.plot(x, y, ".") or ax.plot(x, y, "|")
         else:
             curves.append(xy[:, 1])
+            curve_times.append(xy[:, 0])
     for collection in answer.collections:
         if isinstance(collection, EventCollection):
             points.append(_event_points(collection))
@@ -81,4 +85,4 @@ def drawn(answer: object) -> Drawn:
             "(e.g. `ax.plot(...)`), then run the cell again."
         )
     every_point = np.concatenate(points) if points else np.zeros((0, 2))
-    return Drawn(curves, every_point, answer.get_xlabel().strip(), answer.get_ylabel().strip())
+    return Drawn(curves, every_point, answer.get_xlabel().strip(), answer.get_ylabel().strip(), curve_times)

@@ -1,5 +1,6 @@
 """Exercises of notebook 04, *Populations and variability*: a population's mean rate, the intervals between
-spikes as a function, and their coefficient of variation.
+spikes of a small example worked by hand and then as a function, which of three neurons fires most irregularly,
+and the coefficient of variation of its intervals.
 
 Rates are in Hz, intervals and ``dt`` in seconds, the CV has no unit.
 """
@@ -19,7 +20,14 @@ from lifteach.exercises._feedback import Feedback
 from lifteach.exercises._threshold import unit_slip
 from lifteach.simulate import Result
 
-__all__ = ["EXERCISES", "check_cv", "check_interspike_function", "check_mean_rate"]
+__all__ = [
+    "EXERCISES",
+    "check_cv",
+    "check_hand_intervals",
+    "check_interspike_function",
+    "check_mean_rate",
+    "check_most_irregular",
+]
 
 
 # --- mean_rate ---------------------------------------------------------------------------------------------
@@ -275,5 +283,132 @@ def check_cv(answer: object, intervals: object) -> Feedback:
     return CV.check(answer, intervals)
 
 
-EXERCISES = (MEAN_RATE, INTERSPIKE_FUNCTION, CV)
+# --- hand_intervals: the intervals of a small example, predicted before the function is written ---------
+
+HAND_SPIKE_STEPS = (2, 5, 9)
+"""The small example of notebook 04: spikes at these steps of 12, ``dt = 1 ms``."""
+HAND_DT = 1e-3
+
+
+@dataclass
+class _Hand:
+    answer: np.ndarray
+
+    @property
+    def expected(self) -> np.ndarray:
+        return np.diff(np.array(HAND_SPIKE_STEPS, dtype=np.float64)) * HAND_DT
+
+    def matches(self, values: np.ndarray | list[float]) -> bool:
+        wanted = np.asarray(values, dtype=np.float64)
+        return self.answer.shape == wanted.shape and bool(
+            np.allclose(self.answer, wanted, rtol=1e-6, atol=1e-12)
+        )
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.array(HAND_SPIKE_STEPS, dtype=np.float64)
+
+
+def _read_hand(answer: object) -> _Hand:
+    values = _answers.tensor(answer, "the answer").numpy().reshape(-1)
+    return _Hand(values)
+
+
+HAND_INTERVALS: Exercise[_Hand] = Exercise(
+    "hand_intervals",
+    _read_hand,
+    (
+        right(
+            "[0.003, 0.004] s: three spikes make two intervals, 5 - 2 = 3 steps and 9 - 5 = 4 steps, each step "
+            "1 ms. Your function does the same: the steps of the spikes, their differences, times dt.",
+            when=lambda f: f.matches(f.expected),
+        ),
+        not_yet(
+            "Those are the intervals in steps; the function returns seconds: multiply each by dt = 0.001 s.",
+            when=lambda f: f.matches(f.expected / HAND_DT),
+        ),
+        not_yet(
+            "Those are in milliseconds; the function returns seconds (divide by 1000).",
+            when=lambda f: f.matches(f.expected * 1000),
+        ),
+        not_yet(
+            "Those are the times of the spikes, not the intervals between them: an interval is the difference "
+            "of two consecutive spike times.",
+            when=lambda f: f.matches(f.steps * HAND_DT) or f.matches(f.steps),
+        ),
+        not_yet(
+            "That counts an interval from step 0 to the first spike: before the first spike there is no spike, "
+            "so no interval. Three spikes make two intervals.",
+            when=lambda f: (
+                f.matches(np.diff(np.concatenate([[0.0], f.steps])) * HAND_DT)
+                or f.matches(np.diff(np.concatenate([[0.0], f.steps])))
+            ),
+        ),
+        not_yet(
+            "Three spikes, at steps 2, 5 and 9, make two intervals between consecutive spikes: how many steps "
+            "each, and how many seconds at dt = 1 ms?"
+        ),
+    ),
+)
+
+
+def check_hand_intervals(answer: object) -> Feedback:
+    """The intervals, in seconds, between spikes at steps 2, 5 and 9 of a run at ``dt = 1 ms``.
+
+    Args:
+        answer: the learner's intervals: a list, array or tensor.
+    """
+    return HAND_INTERVALS.check(answer)
+
+
+# --- most_irregular ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Irregular:
+    answer: str
+
+
+def _read_irregular(answer: object) -> _Irregular:
+    return _Irregular(
+        _answers.choice(answer, ("constant", "noisy", "fluctuation-driven"), "the most irregular neuron")
+    )
+
+
+MOST_IRREGULAR: Exercise[_Irregular] = Exercise(
+    "most_irregular",
+    _read_irregular,
+    (
+        right(
+            "The fluctuation-driven neuron. On average its voltage stays below the threshold, so it does not "
+            "climb there on its own: it waits for the noise to push it over, and when that happens is random, "
+            "as for a Poisson process. The noisy neuron still climbs on its own, and the noise only makes it "
+            "arrive a little earlier or later.",
+            when=lambda f: f.answer == "fluctuation-driven",
+        ),
+        not_yet(
+            "A constant input above the rheobase makes a clock: the same climb from the reset to the threshold "
+            "every time. Which neuron's spikes depend most on chance?",
+            when=lambda f: f.answer == "constant",
+        ),
+        not_yet(
+            "The noisy neuron has noise, but its mean input is above the rheobase: it still climbs to the "
+            "threshold on its own, and the noise only shifts when it arrives. Which neuron cannot reach the "
+            "threshold without the noise?"
+        ),
+    ),
+)
+
+
+def check_most_irregular(answer: object) -> Feedback:
+    """Which of notebook 04's three neurons fires most irregularly: "constant", "noisy" or
+    "fluctuation-driven"?
+
+    Args:
+        answer: the learner's word.
+    """
+    return MOST_IRREGULAR.check(answer)
+
+
+EXERCISES = (MEAN_RATE, HAND_INTERVALS, INTERSPIKE_FUNCTION, MOST_IRREGULAR, CV)
 """This notebook's exercises, in the order the notebook meets them."""

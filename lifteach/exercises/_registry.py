@@ -16,6 +16,7 @@ from lifteach.exercises import (
     _noise,
     _populations,
     _simulating,
+    _steps,
     _threshold,
     _zoom,
 )
@@ -35,9 +36,11 @@ _IN_ORDER: tuple[Exercise[Any], ...] = (
     *_noise.EXERCISES,
     *_discrete.EXERCISES,
     *_mystery.EXERCISES,
+    *_steps.EXERCISES,
 )
 REGISTRY: dict[str, Exercise[Any]] = {exercise.name: exercise for exercise in _IN_ORDER}
-"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06, 07, 08)."""
+"""Every exercise by name, in notebook order (01, 03, 04 with the explorer app's questions from 02, 05, 06, 07, 08,
+09)."""
 
 EXERCISES: tuple[str, ...] = tuple(REGISTRY)
 """The names of the exercises, in the order the notebooks meet them."""

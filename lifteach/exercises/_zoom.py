@@ -65,13 +65,14 @@ FIRST_SPIKE: Exercise[_Direction] = Exercise(
     (
         right(
             "Later: from {short[0]:.0f} ms at τ_mem = 5 ms to {long[0]:.0f} ms at 40 ms. The voltage heads for "
-            "the same target (v_leak plus the current), but a longer τ_mem makes it approach more slowly, "
-            "so it takes longer to pass the threshold.",
+            "the same target (v_leak plus the current just after the jump), but a longer τ_mem makes it "
+            "approach more slowly, so it takes longer to pass the threshold.",
             when=lambda f: f.answer == "later",
         ),
         not_yet(
-            "A longer τ_mem does not raise where the voltage is heading (v_leak plus the current, in these "
-            "units): it slows the approach down. Each step closes a fraction dt / τ_mem of the gap.",
+            "A longer τ_mem does not raise where the voltage is heading (v_leak plus the current just after "
+            "the jump, in these units): it slows the approach down. Each step closes a fraction dt / τ_mem of "
+            "the gap.",
             when=lambda f: f.answer == "earlier",
         ),
         not_yet(

@@ -192,7 +192,7 @@ CONTROLS: dict[str, ControlSpec] = _specs(
     ),
     ControlSpec(
         "noise",
-        "noise (× rheobase)",
+        "noise (× rheobase/√ms)",
         2.0,
         "float",
         0.0,
@@ -201,7 +201,7 @@ CONTROLS: dict[str, ControlSpec] = _specs(
         help="strength of the white noise: the standard deviation its kicks add up to over 1 ms, in multiples "
         "of the rheobase; each step's kick scales with the square root of dt, so a value means the same noise "
         "at every dt",
-        unit="× rheobase",
+        unit="× rheobase/√ms",
     ),
     ControlSpec(
         "v_th",

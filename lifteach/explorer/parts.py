@@ -31,7 +31,7 @@ CSS_PREFIX = "lifteach-"
 """The prefix of every CSS class the explorer and the app give their parts."""
 
 LABEL_WIDTH = "12.5em"
-"""Room for the longest label, "input scale (× rheobase)"."""
+"""Room for the longest label, "spike weight (jump of i)"."""
 
 RESHAPING = frozenset({"n_neurons", "duration"})
 """Controls that change the input's shape cost most per change: they run on release, or per key press."""

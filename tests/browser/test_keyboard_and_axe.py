@@ -30,23 +30,16 @@ from browser.appserver import RunningApp
 from browser.axe import report, serious_violations
 from playwright.sync_api import Browser, Page, expect
 
-from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, INPUT_KINDS, ControlSpec, simulation_arguments
+from lifteach.explorer import CONTROLS, DEFAULT_CONTROLS, INPUT_KINDS, simulation_arguments
 from lifteach.inspector import step_numbers, step_text
 from lifteach.simulate import simulate
 
-
-def spoken_name(spec: ControlSpec) -> str:
-    """What a screen reader calls a control's slider: its label, with its unit when the label lacks it."""
-    return spec.label if not spec.unit or spec.unit in spec.label else f"{spec.label} ({spec.unit})"
-
-
-# What a screen reader calls each slider, and the unit it says after the value: written out, not derived,
-# but for the noise, whose name and unit come from its spec.
+# What a screen reader calls each slider, and the unit it says after the value: written out, not derived.
 EXPLORER_NAMES = {
     "scale": "current (× rheobase)",
     "weight": "spike weight (jump of i) (model units)",
     "rate": "input rate (Hz)",
-    "noise": spoken_name(CONTROLS["noise"]),
+    "noise": "noise (× rheobase/√ms)",
     "v_th": "threshold v_th (model units)",
     "tau_mem": "τ_mem (ms)",
     "tau_syn": "τ_syn (ms)",
@@ -59,7 +52,7 @@ UNITS = {
     "scale": "× rheobase",
     "weight": "model units",
     "rate": "Hz",
-    "noise": CONTROLS["noise"].unit,
+    "noise": "× rheobase/√ms",
     "v_th": "model units",
     "tau_mem": "ms",
     "tau_syn": "ms",

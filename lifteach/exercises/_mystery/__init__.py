@@ -1,6 +1,7 @@
 """Notebook 08, *The mystery neuron*: a LIF neuron with hidden parameters, drawn per learner from a seed, the
-checks of the learner's estimates of its membrane time constant, threshold and refractory period, and of two
-predictions on the way (which falls first after a pulse, where a firing neuron's highest recorded voltage is).
+checks of the learner's estimates of its membrane time constant, threshold and refractory period, and of four
+predictions on the way (which falls first after a pulse, where a firing neuron's highest recorded voltage is,
+how much longer than the refractory period the fastest interval is, where noise moves the decay ratio most).
 
 ``mystery_neuron(seed)`` draws the neuron; ``MysteryNeuron.run(input, dt)`` drives it and returns a
 ``Recording`` of what an experimenter measures (voltage, current, spikes) without the parameters. Neither
@@ -25,7 +26,8 @@ and resets there). Times are in ms in the checks (as learners read them off the 
 ``dt`` (as in ``simulate``).
 
 One module per idea: ``_neuron`` (drawing the hidden parameters from a seed, running, the ``Recording``),
-``_predictions`` (which falls first after a pulse, where the highest recorded voltage lies) and ``_estimates``
+``_predictions`` (which falls first after a pulse, where the highest recorded voltage lies, the fastest
+interval, the noisy decay ratio) and ``_estimates``
 (the checks of τ_mem, the threshold and the refractory period).
 """
 
@@ -50,14 +52,18 @@ from lifteach.exercises._mystery._neuron import (
     Recording,
     mystery_neuron,
 )
+from lifteach.exercises._mystery._predictions import (
+    FASTEST_INTERVAL,
+    HIGHEST_VOLTAGE,
+    NOISY_RATIO,
+    check_mystery_fastest_interval,
+    check_mystery_first_to_fall,
+    check_mystery_highest_voltage,
+    check_mystery_noisy_ratio,
+)
 
 # Importable from here (the tests read its facts), as when this was one module, but not part of __all__.
 from lifteach.exercises._mystery._predictions import FIRST_TO_FALL as FIRST_TO_FALL
-from lifteach.exercises._mystery._predictions import (
-    HIGHEST_VOLTAGE,
-    check_mystery_first_to_fall,
-    check_mystery_highest_voltage,
-)
 
 __all__ = [
     "DEFAULT_SEED",
@@ -66,15 +72,25 @@ __all__ = [
     "TOLERANCES",
     "MysteryNeuron",
     "Recording",
+    "check_mystery_fastest_interval",
     "check_mystery_first_to_fall",
     "check_mystery_highest_voltage",
+    "check_mystery_noisy_ratio",
     "check_mystery_refractory",
     "check_mystery_tau_mem",
     "check_mystery_threshold",
     "mystery_neuron",
 ]
 
-EXERCISES: tuple[Exercise[Any], ...] = (FIRST_TO_FALL, TAU_MEM, HIGHEST_VOLTAGE, THRESHOLD, REFRACTORY)
+EXERCISES: tuple[Exercise[Any], ...] = (
+    FIRST_TO_FALL,
+    TAU_MEM,
+    HIGHEST_VOLTAGE,
+    THRESHOLD,
+    FASTEST_INTERVAL,
+    REFRACTORY,
+    NOISY_RATIO,
+)
 """This notebook's exercises, in the order the notebook meets them."""
 
 # The neuron, its recording and the checks say they live here, as when this was one module: in reprs and
@@ -83,8 +99,10 @@ for _public in (
     MysteryNeuron,
     Recording,
     mystery_neuron,
+    check_mystery_fastest_interval,
     check_mystery_first_to_fall,
     check_mystery_highest_voltage,
+    check_mystery_noisy_ratio,
     check_mystery_refractory,
     check_mystery_tau_mem,
     check_mystery_threshold,

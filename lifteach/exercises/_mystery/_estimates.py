@@ -185,7 +185,9 @@ THRESHOLD: Exercise[_Threshold] = Exercise(
     (
         right(
             "{value:g} is within {size:.1%} of this neuron's threshold v_th = {truth:.4f} (the check accepts "
-            "2%). The strongest constant input that never makes it fire settles just under v_th.",
+            "2%). Two measurements bracket v_th: every voltage a recording shows lies below it (a lower "
+            "bound, close under weak drive and far under strong drive), and the steady voltage "
+            "x / (dt·tau_syn_inv) of any constant input that makes it fire lies above it.",
             when=lambda f: f.right,
         ),
         not_yet(

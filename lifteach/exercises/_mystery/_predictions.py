@@ -1,5 +1,7 @@
-"""Notebook 08's two predictions on the way: which falls first after an input pulse, the current or the
-voltage (checked against the learner's own neuron), and where a firing neuron's highest recorded voltage lies.
+"""Notebook 08's predictions on the way: which falls first after an input pulse, the current or the voltage
+(checked against the learner's own neuron), where a firing neuron's highest recorded voltage lies, how many
+steps longer than the refractory period the fastest interval between spikes is, and where noise on the input
+moves the voltage's decay ratio most.
 """
 
 from __future__ import annotations
@@ -120,3 +122,96 @@ def check_mystery_highest_voltage(answer: object) -> Feedback:
         answer: the learner's word.
     """
     return HIGHEST_VOLTAGE.check(answer)
+
+
+# --- fastest_interval ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fastest:
+    steps: float
+    """The learner's answer: how many steps the fastest interval is longer than the refractory period."""
+
+
+def _read_fastest(answer: object) -> _Fastest:
+    return _Fastest(_answers.number(answer, "the number of steps"))
+
+
+FASTEST_INTERVAL: Exercise[_Fastest] = Exercise(
+    "mystery_fastest_interval",
+    _read_fastest,
+    (
+        right(
+            "One step. The spike's step ends at the reset value, the refractory period holds the voltage "
+            "there, and then the voltage needs one free step to climb back over the threshold, however strong "
+            "the drive: the shortest interval is t_ref + dt, and the rate levels off at 1 / (t_ref + dt).",
+            when=lambda f: f.steps == 1,
+        ),
+        not_yet(
+            "When the hold ends, the voltage is still at the reset value: a spike needs a step in which it "
+            "climbs back over the threshold. So the interval is the refractory period plus how many steps?",
+            when=lambda f: f.steps == 0,
+        ),
+        not_yet(
+            "That many steps is the climb of a neuron that is not driven hard enough. Raise the input: a drive "
+            "strong enough carries the voltage over the threshold in the first step after the hold, so the "
+            "interval stops shrinking at t_ref + how many steps?",
+            when=lambda f: f.steps > 1 and f.steps == int(f.steps),
+        ),
+        not_yet(
+            "Count in whole steps: the hold lasts a whole number of steps, and a spike happens in a step, not "
+            "between two. After the hold, how many steps does the voltage need, at the least, to get from the "
+            "reset value back over the threshold?"
+        ),
+    ),
+)
+
+
+def check_mystery_fastest_interval(answer: object) -> Feedback:
+    """At the fastest rate, how many steps longer than the refractory period is the interval between spikes?
+
+    Args:
+        answer: the learner's number of steps.
+    """
+    return FASTEST_INTERVAL.check(answer)
+
+
+# --- noisy_ratio -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _NoisyRatio:
+    answer: str
+
+
+def _read_noisy_ratio(answer: object) -> _NoisyRatio:
+    return _NoisyRatio(_answers.choice(answer, ("early", "late"), "where the noise moves the ratio most"))
+
+
+NOISY_RATIO: Exercise[_NoisyRatio] = Exercise(
+    "mystery_noisy_ratio",
+    _read_noisy_ratio,
+    (
+        right(
+            "Late. The noise pushes the voltage by about the same amount at every step, while the pulse's "
+            "response shrinks by the factor a = 1 - dt/τ_mem per step: late in the tail the ratio v[t + 1] / "
+            "v[t] measures mostly the noise. Measure where the response is still far above the noise (just "
+            "after the current has gone) and average over many repetitions.",
+            when=lambda f: f.answer == "late",
+        ),
+        not_yet(
+            "Compare sizes: the noise pushes the voltage by about the same amount at every step, and the pulse's "
+            "response shrinks at every step. Where is the push of the noise large next to the response?"
+        ),
+    ),
+)
+
+
+def check_mystery_noisy_ratio(answer: object) -> Feedback:
+    """With noise on the input, where does the decay ratio v[t+1] / v[t] after a pulse move most: "early"
+    in the voltage's tail or "late"?
+
+    Args:
+        answer: the learner's word.
+    """
+    return NOISY_RATIO.check(answer)

@@ -29,6 +29,8 @@ class _Trace:
     voltage: torch.Tensor
     labels: tuple[str, str] | None = None
     """The axis labels (x, y) of the plot the trace was read from; None when a trace was given."""
+    times: torch.Tensor | None = None
+    """The x data of the plotted line; None when a trace was given."""
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -45,6 +47,18 @@ class _Trace:
     def unlabelled(self) -> bool:
         """A plot whose axes do not both say what they show (the time axis with its unit)."""
         return self.labels is not None and not (_plots.time_unit(self.labels[0]) and self.labels[1])
+
+    @property
+    def in_seconds(self) -> bool:
+        """A plotted line whose time axis is in seconds (step n at n / 1000), where ms are asked for."""
+        if self.times is None or self.times.numel() != self.expected.numel():
+            return False
+        seconds = torch.arange(self.expected.numel(), dtype=torch.float64) / 1000.0
+        return bool(torch.allclose(self.times.double().reshape(-1), seconds, rtol=1e-4, atol=1e-9))
+
+    @property
+    def last_time(self) -> float:
+        return float(self.times.reshape(-1)[-1]) if self.times is not None else 0.0
 
     @property
     def peak(self) -> int:
@@ -66,8 +80,11 @@ def _read_trace(answer: object) -> _Trace:
         raise Unjudged("Your axes show points but no line: draw the current as a line, `ax.plot(...)`.")
     # Of several lines, the one that is the current counts (a learner may draw the voltage beside it).
     curves = [torch.as_tensor(curve) for curve in picture.curves]
-    found = next((c for c in curves if c.numel() == expected.numel() and _close(c, expected)), curves[0])
-    return _Trace(found, expected, voltage, (picture.xlabel, picture.ylabel))
+    index = next(
+        (k for k, c in enumerate(curves) if c.numel() == expected.numel() and _close(c, expected)), 0
+    )
+    times = torch.as_tensor(picture.curve_times[index]) if picture.curve_times else None
+    return _Trace(curves[index], expected, voltage, (picture.xlabel, picture.ylabel), times)
 
 
 def _close(trace: torch.Tensor, other: torch.Tensor) -> bool:
@@ -88,6 +105,12 @@ CURRENT_TRACE: Exercise[_Trace] = Exercise(
             "current from a voltage, or ms from steps, without them. For example "
             '`ax.set(xlabel="time (ms)", ylabel="synaptic current i")`.',
             when=lambda f: f.matches(f.expected) and f.unlabelled,
+        ),
+        not_yet(
+            "Your plot shows the current, against time in seconds (the last step at {last_time:g}); the "
+            "exercise asks for the time in ms, as the course's figures show it: step n is at n ms here, and "
+            "`first_run.times_ms` holds the times in ms.",
+            when=lambda f: f.matches(f.expected) and f.in_seconds,
         ),
         right(
             "The current jumps by the input at steps 100 and 120 and then decays with the synaptic time "

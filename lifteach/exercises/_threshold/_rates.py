@@ -175,8 +175,10 @@ def check_firing_rate(
 # --- rate_function -----------------------------------------------------------------------------------------
 
 
-_RATE_FUNCTION_FACTORS = (0.5, 0.75, 1.25, 1.5, 2.0, 3.0, 5.0)
-"""The inputs the learner's f-I function is tried at, as multiples of the rheobase."""
+_RATE_FUNCTION_FACTORS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0)
+"""The inputs the learner's f-I function is tried at, as multiples of the rheobase. Exactly at the rheobase the
+voltage only creeps up to v_th and never passes it (a spike needs ``v > v_th``), so a function that treats the
+rheobase itself as firing (``>=``) fails there."""
 
 
 @dataclass
@@ -193,9 +195,14 @@ class _Curve:
 
     @property
     def wrong(self) -> list[tuple[float, float, float]]:
-        """(input, learner's rate, expected rate) wherever they differ by more than 3% or 2 Hz."""
+        """(input, learner's rate, expected rate) wherever they differ by more than 3% or 2 Hz, or wherever the
+        neuron is silent and the function gives a rate at all (a spike in 1 s or 10 is as wrong as many)."""
         rows = zip(self.inputs, self.rates, self.expected, strict=True)
-        return [(x, got, want) for x, got, want in rows if abs(got - want) > max(0.03 * want, 2.0)]
+        return [
+            (x, got, want)
+            for x, got, want in rows
+            if abs(got - want) > (max(0.03 * want, 2.0) if want > 0 else 1e-9)
+        ]
 
     @property
     def slip(self) -> str | None:
@@ -206,7 +213,7 @@ class _Curve:
 
     @property
     def below(self) -> tuple[float, float] | None:
-        """(input, learner's rate) of the first input below the rheobase where the function gives a rate."""
+        """(input, learner's rate) of the first input at or below the rheobase where the function gives a rate."""
         return next(((x, got) for x, got, want in self.wrong if want == 0), None)
 
     @property
@@ -260,8 +267,10 @@ RATE_FUNCTION: Exercise[_Curve] = Exercise(
             when=lambda f: f.below is None and f.forgot_steps,
         ),
         not_yet(
-            "At x = {below[0]:g}, below the rheobase {threshold_input:g}, the neuron never spikes, but your "
-            "function gives {below[1]:g} Hz.",
+            "At x = {below[0]:g}, at or below the rheobase {threshold_input:g}, the neuron never spikes, but "
+            "your function gives {below[1]:g} Hz. At the rheobase itself the voltage creeps up to v_th without "
+            "passing it, and a spike needs v above v_th: the neuron fires only for x strictly above the "
+            "rheobase.",
             when=lambda f: f.below is not None,
         ),
         not_yet(
@@ -275,8 +284,9 @@ RATE_FUNCTION: Exercise[_Curve] = Exercise(
 def check_rate_function(fn: object, p: LIFParameters = LIFParameters(), dt: float = 1e-3) -> Feedback:
     """A function ``fn(x) -> rate in Hz`` for a constant input ``x`` per step: the neuron's f-I curve.
 
-    It is compared with the closed-form steady rate at inputs from half to five times the rheobase; within
-    3% (or 2 Hz) passes, so simulating one second and counting spikes is right too.
+    It is compared with the closed-form steady rate at inputs from half to five times the rheobase, the
+    rheobase itself among them (where the rate is 0); within 3% (or 2 Hz) passes, so simulating one second and
+    counting spikes is right too.
 
     Args:
         fn: the learner's function of one float.
