@@ -23,6 +23,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,6 +153,50 @@ def _open_all(server: RunningApp, browser: object, sessions: int) -> list[Page]:
     return pages
 
 
+def move_sliders_together(
+    pages: Mapping[str, Page], changes: int, screenshot_prefix: str
+) -> tuple[list[float], list[str]]:
+    """Every page presses ArrowRight on its threshold slider ``changes`` times, all before any is waited for.
+
+    Returns the key-to-new-image latencies (s) and what failed, each failure starting with the page's key. A
+    page that misses an update is reported once, with where its keyboard focus was, what its message line
+    said and a screenshot, and not waited for again (each wait would take ``CHANGE_TIMEOUT_MS``).
+    """
+    latencies: list[float] = []
+    failures: list[str] = []
+    for page in pages.values():
+        page.locator(SLIDER).focus()
+    stuck: set[str] = set()
+    for round_index in range(changes):
+        for page in pages.values():
+            page.keyboard.press("ArrowRight")
+        for key, page in pages.items():
+            if key in stuck:
+                continue
+            try:
+                page.wait_for_function(
+                    f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS
+                )
+            except Exception as error:
+                stuck.add(key)
+                focused, message = page.evaluate(
+                    """() => [document.activeElement && document.activeElement.outerHTML.slice(0, 200),
+                              (document.querySelector('.lifteach-message') || {}).textContent || '']"""
+                )
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shot = SCREENSHOTS / f"{screenshot_prefix}_{key}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                failures.append(
+                    f"{key} got no image for change {round_index + 1} (focus on {focused}; message "
+                    f"{message.strip()[:300]!r}; screenshot {shot}): {error}"
+                )
+                continue
+            pressed = page.evaluate(f"() => window.__pressed[{round_index}]")
+            shown = page.evaluate(f"() => window.__shown[{round_index}]")
+            latencies.append((shown - pressed) / 1000.0)
+    return latencies, failures
+
+
 def _threshold_shown(page: Page) -> float:
     return float(page.locator(".lifteach-control-v_th .lifteach-slider-value").input_value())
 
@@ -178,36 +223,11 @@ def run(sessions: int = 10, changes: int = 20) -> Report:
             report.kernel_pss_mb = [kernel.memory_full_info().pss / 1e6 for kernel in _kernels(server)]
             kernel_pids = {kernel.pid for kernel in _kernels(server)}
             start_values = [_threshold_shown(page) for page in pages]
-            for page in pages:
-                page.locator(SLIDER).focus()
-            stuck: set[int] = set()  # sessions that missed an update: reported once, not waited for again
-            for round_index in range(changes):
-                for page in pages:  # all sessions press before any is waited for
-                    page.keyboard.press("ArrowRight")
-                for number, page in enumerate(pages):
-                    if number in stuck:
-                        continue
-                    try:
-                        page.wait_for_function(
-                            f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS
-                        )
-                    except Exception as error:
-                        stuck.add(number)
-                        focused = page.evaluate(
-                            "() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)"
-                        )
-                        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                        page.screenshot(
-                            path=str(SCREENSHOTS / f"load_test_session_{number}.png"), full_page=True
-                        )
-                        report.failures.append(
-                            f"session {number} got no image for change {round_index + 1} (focus on {focused}; "
-                            f"screenshot in {SCREENSHOTS}): {error}"
-                        )
-                        continue
-                    pressed = page.evaluate(f"() => window.__pressed[{round_index}]")
-                    shown = page.evaluate(f"() => window.__shown[{round_index}]")
-                    report.latencies_s.append((shown - pressed) / 1000.0)
+            latencies, failures = move_sliders_together(
+                {str(n): page for n, page in enumerate(pages)}, changes, "load_test_session"
+            )
+            report.latencies_s += latencies
+            report.failures += [f"session {failure}" for failure in failures]
             for number, page in enumerate(pages):
                 expected_threshold = round(start_values[number] + changes * CONTROLS["v_th"].step, 2)
                 if abs(_threshold_shown(page) - expected_threshold) > 1e-9:

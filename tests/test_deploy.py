@@ -56,6 +56,17 @@ def test_the_hub_config_culls_idle_servers_and_reports_activity_often_enough(
     assert config.JupyterHub.active_server_limit >= 1
 
 
+def test_the_learners_kernels_run_the_torch_loop_unless_the_hub_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lifteach.lif import COMPILED_LOOP_SWITCH
+
+    monkeypatch.delenv(COMPILED_LOOP_SWITCH, raising=False)
+    assert _hub_config(monkeypatch).Spawner.environment[COMPILED_LOOP_SWITCH] == "0"
+    config = _hub_config(monkeypatch, **{COMPILED_LOOP_SWITCH: "1"})
+    assert config.Spawner.environment[COMPILED_LOOP_SWITCH] == "1"
+
+
 def test_the_hub_config_refuses_root_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.geteuid", lambda: 0)
     monkeypatch.delenv("LIFTEACH_HUB_ALLOW_ROOT", raising=False)

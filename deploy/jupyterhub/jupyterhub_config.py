@@ -38,6 +38,9 @@ _spec = importlib.util.find_spec("lifteach")
 if _spec is None or _spec.origin is None:
     sys.exit("lifteach is not installed in the hub's environment: pip install -e '.[app,hub]'")
 APP_NOTEBOOK = Path(_spec.origin).parent / "notebooks" / "explorer.ipynb"
+COMPILED_LOOP_SWITCH = (
+    "LIFTEACH_COMPILED_LOOP"  # lifteach.lif.COMPILED_LOOP_SWITCH, named without importing it
+)
 
 # --- Memory per learner, measured here (docs/classroom.md, "Measured"; tests/browser/test_hub.py prints them
 # on every run): one learner's Jupyter server plus the explorer's kernel once the page is interactive.
@@ -120,7 +123,13 @@ CULL_IDLE_SECONDS = int(os.environ.get("LIFTEACH_HUB_CULL_IDLE_SECONDS", "1800")
 # be seen several times per idle period, or the culler would stop a server in use.
 ACTIVITY_SECONDS = max(5, min(300, CULL_IDLE_SECONDS // 6))
 c.JupyterHub.last_activity_interval = ACTIVITY_SECONDS
-c.Spawner.environment = {"JUPYTERHUB_ACTIVITY_INTERVAL": str(ACTIVITY_SECONDS)}
+c.Spawner.environment = {
+    "JUPYTERHUB_ACTIVITY_INTERVAL": str(ACTIVITY_SECONDS),
+    # The learners' kernels run the torch loop, as `lifteach app`'s do: the compiled loop costs each kernel
+    # ~150 MB more, and a class arriving at once would make every kernel load (or, on a fresh server, compile)
+    # it at the same moment. Same numbers either way; a hub with memory to spare can say "1".
+    COMPILED_LOOP_SWITCH: os.environ.get(COMPILED_LOOP_SWITCH, "0"),
+}
 c.JupyterHub.services = [
     {
         "name": "idle-culler",

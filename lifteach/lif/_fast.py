@@ -97,12 +97,17 @@ def _integrate_compiled(plan: _Plan, x: torch.Tensor, *values: Value) -> tuple[t
     dtype = plan.dtype
     np_dtype = _NUMPY_DTYPES[dtype]
 
+    # A number is what torch.as_tensor(number) holds: the default float dtype's value.
+    number_precision = _NUMPY_DTYPES.get(torch.get_default_dtype())
+
     def per_neuron(value: Value, times: float | None = None) -> np.ndarray:
         """``value`` (times ``times``, in ``value``'s precision as torch multiplies) for each neuron, as a fresh
         array: the loop writes into the state, never into what the caller gave."""
-        if not isinstance(value, torch.Tensor):  # a number: what torch.as_tensor(value) would hold
-            precision = _NUMPY_DTYPES[torch.get_default_dtype()]
-            number = float(precision(value) if times is None else precision(value) * precision(times))
+        if not isinstance(value, torch.Tensor):
+            if number_precision is None:  # a default dtype numpy lacks: let torch round it
+                return per_neuron(torch.as_tensor(value), times)
+            held = number_precision(value)
+            number = float(held if times is None else held * number_precision(times))
             return np.full(neurons, number, dtype=np_dtype)
         if value.numel() == 1 and value.dtype in _NUMPY_DTYPES:
             number = value.item()
@@ -116,7 +121,9 @@ def _integrate_compiled(plan: _Plan, x: torch.Tensor, *values: Value) -> tuple[t
 
     input_dtype = x.dtype if x.is_floating_point() else torch.float32
     arrays = {
-        "x": x.reshape(steps, neurons).contiguous().numpy(),
+        "x": x.numpy()
+        if x.dim() == 2 and x.is_contiguous()
+        else x.reshape(steps, neurons).contiguous().numpy(),
         "weight": np.array([1.0 if plan.weight is None else plan.weight], dtype=_NUMPY_DTYPES[input_dtype]),
         "v": per_neuron(v0),
         "i": per_neuron(i0),
@@ -148,21 +155,26 @@ def _integrate_compiled(plan: _Plan, x: torch.Tensor, *values: Value) -> tuple[t
         columns = len(flat) if name in plan.record else 0
         arrays[f"trace_{name}"] = np.empty((steps, columns), dtype=np_dtype)
         trace = torch.from_numpy(arrays[f"trace_{name}"])
-        traces[name] = trace.reshape(_trace_shape(x, plan.record_neurons)) if columns else trace.new_empty(0)
+        traces[name] = _shaped(trace, _trace_shape(x, plan.record_neurons)) if columns else trace.new_empty(0)
     _kernel.run(arrays, plan.refractory)
     rho = (
-        torch.from_numpy(arrays["rho"]).reshape(neuron_shape)
+        _shaped(torch.from_numpy(arrays["rho"]), neuron_shape)
         if plan.refractory
         else torch.zeros(0, dtype=dtype)
     )
     return (
-        torch.from_numpy(spikes).reshape(x.shape),
-        torch.from_numpy(arrays["v"]).reshape(neuron_shape),
-        torch.from_numpy(arrays["i"]).reshape(neuron_shape),
+        _shaped(torch.from_numpy(spikes), x.shape),
+        _shaped(torch.from_numpy(arrays["v"]), neuron_shape),
+        _shaped(torch.from_numpy(arrays["i"]), neuron_shape),
         rho,
         traces["v"],
         traces["i"],
     )
+
+
+def _shaped(tensor: torch.Tensor, shape: tuple[int, ...] | torch.Size) -> torch.Tensor:
+    """``tensor`` in ``shape``, reshaped only when it is not in it already (one operation fewer)."""
+    return tensor if tensor.shape == shape else tensor.reshape(shape)
 
 
 def _integrate_torch(plan: _Plan, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:

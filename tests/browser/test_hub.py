@@ -34,7 +34,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from load_test import INSTRUMENT, SLIDER  # the load test's own instruments, so the figures compare
+# The load test's own instruments and key presses, so that the figures compare.
+from load_test import INSTRUMENT, SLIDER, move_sliders_together
 
 from lifteach.explorer import CONTROLS
 
@@ -44,7 +45,6 @@ CHANGES = 10  # slider presses per learner
 # page is still being made on a busy machine (the kernel imports torch without a word for many seconds).
 CULL_IDLE_S = 60
 OPEN_TIMEOUT_MS = 420_000  # ten servers spawning and ten kernels importing torch at once, on two cores
-CHANGE_TIMEOUT_MS = 60_000
 STALLED_MS = 180_000  # a waiting page that has not moved on by then has lost its progress stream
 CULL_TIMEOUT_S = CULL_IDLE_S + 180.0  # the culler looks every 10 s; stopping ten servers takes a while
 TUTORIAL = "notebooks/01_simulating_and_plotting_neurons.ipynb"
@@ -129,22 +129,9 @@ def _threshold_shown(page: Page) -> float:
 def _move_sliders(classroom: Classroom) -> None:
     pages = classroom.pages
     start_values = {name: _threshold_shown(page) for name, page in pages.items()}
-    for page in pages.values():
-        page.locator(SLIDER).focus()
-    for round_index in range(CHANGES):
-        for page in pages.values():  # all learners press before any is waited for
-            page.keyboard.press("ArrowRight")
-        for name, page in pages.items():
-            try:
-                page.wait_for_function(
-                    f"() => window.__shown.length > {round_index}", timeout=CHANGE_TIMEOUT_MS
-                )
-            except Exception as error:
-                classroom.failures.append(f"{name} got no image for change {round_index + 1}: {error}")
-                continue
-            pressed = page.evaluate(f"() => window.__pressed[{round_index}]")
-            shown = page.evaluate(f"() => window.__shown[{round_index}]")
-            classroom.latencies_s.append((shown - pressed) / 1000.0)
+    latencies, failures = move_sliders_together(pages, CHANGES, "hub")
+    classroom.latencies_s += latencies
+    classroom.failures += failures
     for name, page in pages.items():
         expected = round(start_values[name] + CHANGES * CONTROLS["v_th"].step, 2)
         if abs(_threshold_shown(page) - expected) > 1e-9:
