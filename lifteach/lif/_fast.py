@@ -33,9 +33,8 @@ class _Plan(NamedTuple):
     float_spikes: bool
     weight: float | None
     refractory: bool
-    dtype: (
-        torch.dtype
-    )  # of the state and traces: float32 as in Norse, unless a float64 input or state asks more
+    # The dtype of the state and traces: float32 as in Norse, unless a float64 input or state asks more.
+    dtype: torch.dtype
 
 
 def _trace_shape(x: torch.Tensor, record_neurons: torch.Tensor | None) -> tuple[int, ...]:
@@ -103,21 +102,16 @@ def _integrate_compiled(plan: _Plan, x: torch.Tensor, *values: Value) -> tuple[t
     def per_neuron(value: Value, times: float | None = None) -> np.ndarray:
         """``value`` (times ``times``, in ``value``'s precision as torch multiplies) for each neuron, as a fresh
         array: the loop writes into the state, never into what the caller gave."""
-        if not isinstance(value, torch.Tensor):
-            if number_precision is None:  # a default dtype numpy lacks: let torch round it
-                return per_neuron(torch.as_tensor(value), times)
-            held = number_precision(value)
-            number = float(held if times is None else held * number_precision(times))
-            return np.full(neurons, number, dtype=np_dtype)
-        if value.numel() == 1 and value.dtype in _NUMPY_DTYPES:
-            number = value.item()
-            if times is not None:  # the product torch forms, in the value's precision
-                precision = _NUMPY_DTYPES[value.dtype]
-                number = float(precision(number) * precision(times))
-            return np.full(neurons, number, dtype=np_dtype)
-        if times is not None:
-            value = value * times
-        return value.to(dtype).expand(neuron_shape).reshape(neurons).clone().numpy()
+        if isinstance(value, torch.Tensor):
+            precision = _NUMPY_DTYPES.get(value.dtype) if value.numel() == 1 else None
+        else:
+            precision = number_precision
+        if precision is None:  # one value per neuron, or a precision numpy lacks: torch rounds it
+            tensor = torch.as_tensor(value)
+            tensor = tensor if times is None else tensor * times
+            return tensor.to(dtype).expand(neuron_shape).reshape(neurons).clone().numpy()
+        held = precision(value.item() if isinstance(value, torch.Tensor) else value)
+        return np.full(neurons, float(held if times is None else held * precision(times)), dtype=np_dtype)
 
     input_dtype = x.dtype if x.is_floating_point() else torch.float32
     arrays = {
