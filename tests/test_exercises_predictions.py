@@ -76,7 +76,7 @@ SETTINGS = {"input_kind": "constant", "scale": 1.5, "v_th": 1.0, "n_neurons": 1,
 @pytest.mark.parametrize(("dt_ms", "refractory"), [(1.0, 0.0), (0.5, 0.0), (1.0, 3.0)])
 def test_the_step_checks_run_the_neuron_the_inspector_shows(dt_ms: float, refractory: float) -> None:
     # Notebook 09 reads its numbers off the inspector, whose run is simulation_arguments(settings); the checks
-    # cannot import the inspector (it needs ipywidgets) and run the same neuron through simulate.
+    # run the same neuron through simulate (no widgets) and read its steps with the inspector's step_numbers.
     shown = simulate(**simulation_arguments({**SETTINGS, "dt": dt_ms, "refractory": refractory}))
     mine = _steps._run(dt_ms, refractory)
     assert shown.v is not None and mine.v is not None

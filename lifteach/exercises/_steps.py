@@ -2,8 +2,8 @@
 
 The notebook's neuron: threshold 1, Norse's default time constants (τ_mem = 10 ms, τ_syn = 5 ms), a constant
 input of 1.5 times the rheobase (0.3 per step at ``dt = 1 ms``) from the first step on, 100 ms. The checks run
-the same neuron with ``lifteach.simulate`` (this package does not import the inspector, which needs
-ipywidgets) and quote the numbers the inspector shows: whether the input of step 0 moves the voltage in step 0
+the same neuron with ``lifteach.simulate`` and quote the numbers the inspector shows (``step_numbers``, which
+needs no widgets): whether the input of step 0 moves the voltage in step 0
 (``step_input``), what the recorded voltage of a spike step shows (``spike_step_voltage``), how the error of
 one Euler step shrinks when ``dt`` halves (``step_error``), at which step the surrogate derivative is largest
 (``surrogate_peak``) and how much longer a refractory period of 3 ms makes the interval between spikes
@@ -12,7 +12,6 @@ one Euler step shrinks when ``dt`` halves (``step_error``), at which step the su
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +22,7 @@ from lifteach import inputs
 from lifteach.exercises import _answers
 from lifteach.exercises._exercise import Exercise, not_yet, right
 from lifteach.exercises._feedback import Feedback
+from lifteach.inspector.numbers import StepNumbers, step_numbers
 from lifteach.lif import LIFParameters
 from lifteach.simulate import Result, simulate
 
@@ -55,40 +55,9 @@ def _spike_steps(result: Result) -> list[int]:
     return [int(step) for step in torch.nonzero(result.spikes[:, 0]).flatten()]
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One Euler step of the notebook's neuron, as the inspector shows it (from the recorded state before)."""
-
-    step: int
-    v: float
-    x: float
-    i_jump: float
-    v_decayed: float
-    v_new: float
-    exact_v: float
-
-    @property
-    def surrogate(self) -> float:
-        return 1.0 / (abs(self.v_decayed - _V_TH) + 1.0) ** 2
-
-
-def _step(result: Result, step: int) -> _Step:
-    assert result.v is not None and result.i is not None
-    p = result.p
-    dt = result.dt
-    v = float(result.v[step - 1, 0]) if step > 0 else 0.0
-    i = float(result.i[step - 1, 0]) if step > 0 else 0.0
-    x = float(result.input[step, 0])
-    i_jump = i + x
-    a, b = float(p.tau_mem_inv), float(p.tau_syn_inv)
-    v_decayed = v + dt * a * ((float(p.v_leak) - v) + i_jump)
-    # The exact solution of the same equations over dt from (v, i_jump): the current decays during the step.
-    exact_v = (
-        float(p.v_leak)
-        + (v - float(p.v_leak)) * math.exp(-a * dt)
-        + i_jump * a / (a - b) * (math.exp(-b * dt) - math.exp(-a * dt))
-    )
-    return _Step(step, v, x, i_jump, v_decayed, float(result.v[step, 0]), exact_v)
+def _step(result: Result, step: int) -> StepNumbers:
+    """One Euler step of the notebook's neuron with the numbers the inspector shows."""
+    return step_numbers(result, 0, step)
 
 
 # --- step_input -----------------------------------------------------------------------------------------
@@ -99,11 +68,11 @@ class _Answer:
     answer: str
 
     @property
-    def first(self) -> _Step:
+    def first(self) -> StepNumbers:
         return _step(_run(), 0)
 
     @property
-    def spike(self) -> _Step:
+    def spike(self) -> StepNumbers:
         return _step(_run(), _spike_steps(_run())[0])
 
 
@@ -250,15 +219,15 @@ class _Peak:
         return _spike_steps(_run())[0]
 
     @property
-    def before(self) -> _Step:
+    def before(self) -> StepNumbers:
         return _step(_run(), self.spike_step - 1)
 
     @property
-    def spike(self) -> _Step:
+    def spike(self) -> StepNumbers:
         return _step(_run(), self.spike_step)
 
     @property
-    def start(self) -> _Step:
+    def start(self) -> StepNumbers:
         return _step(_run(), 0)
 
     @property

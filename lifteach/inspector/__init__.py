@@ -16,9 +16,13 @@ derivative; pure, no widgets), ``text`` (the step written out), ``_figure`` (the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from lifteach.inspector.numbers import VALUE_KEYS, StepNumbers, exact_step, step_numbers, surrogate_derivative
 from lifteach.inspector.text import step_text
-from lifteach.inspector.widget import StepInspector
+
+if TYPE_CHECKING:
+    from lifteach.inspector.widget import StepInspector
 
 __all__ = [
     "VALUE_KEYS",
@@ -29,3 +33,12 @@ __all__ = [
     "step_text",
     "surrogate_derivative",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The widget (and with it ipywidgets) loads on first use: the numbers serve without it (the exercises).
+    if name == "StepInspector":
+        from lifteach.inspector.widget import StepInspector
+
+        return StepInspector
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
