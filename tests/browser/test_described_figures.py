@@ -9,6 +9,7 @@ rule all the same.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from pathlib import Path
 
@@ -30,6 +31,20 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from lifteach.explorer import CONTROLS
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _figures_in(notebook: Path) -> int:
+    """How many figures the stored notebook shows: each ``lifteach.figures`` output, and each widget view (every
+    widget a tutorial displays is an explorer or an inspector, one figure each)."""
+    count = 0
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                count += 1
+            elif "lifteach-described-figure" in "".join(data.get("text/html", "")):
+                count += 1
+    return count
 
 
 def test_the_app_figure_has_alt_text_that_follows_a_keyboard_change(
@@ -77,21 +92,27 @@ def test_every_figure_in_the_notebook_in_voila_has_its_words_and_axe_finds_nothi
     response = page.goto(f"{voila_tree.url}voila/render/{notebook.name}", timeout=180_000)
     assert response is not None and response.ok
     expect(page.locator(".jp-Cell").first).to_be_visible()
-    # An explorer's or an inspector's picture arrives with its widget, after the page: wait until a figure is
-    # shown and every figure has words (the assertions below say which do not, if that never happens).
+    # An explorer's or an inspector's picture arrives with its widget, after the page's static figures: wait
+    # until every figure the stored notebook shows is on the page and has words (the assertions below say which
+    # do not, if that never happens). Counting only "some figure" raced: the explorer's image could land between
+    # two of the counts below.
+    expected = _figures_in(notebook)
     images = page.locator(".jp-OutputArea-output img")
     with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_function(
-            "() => { const images = [...document.querySelectorAll('.jp-OutputArea-output img')];"
+            "(expected) => { const images = [...document.querySelectorAll('.jp-OutputArea-output img')];"
             " const canvases = document.querySelectorAll('.lifteach-figure.jupyter-matplotlib').length;"
-            " return images.length + canvases > 0"
+            " return images.length + canvases >= expected"
             " && images.every((image) => (image.getAttribute('alt') || '').trim()); }",
+            arg=expected,
             timeout=TIMEOUT_MS,
         )
     # ipympl's canvas (notebook 05 runs %matplotlib widget, and Voila has ipympl) has no alt attribute to set:
     # its words are the disclosure under it.
     canvases = page.locator(".lifteach-figure.jupyter-matplotlib").count()
-    assert images.count() + canvases >= 1, f"{notebook.name} shows no figure"
+    assert images.count() + canvases == expected, (
+        f"{notebook.name}: {images.count()} images and {canvases} canvases where the stored notebook shows {expected}"
+    )
     words = page.locator(".lifteach-description-text").evaluate_all(
         "(texts) => texts.map((text) => text.textContent)"
     )
