@@ -36,15 +36,16 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 def _figures_in(notebook: Path) -> int:
     """How many figures the stored notebook shows: each ``lifteach.figures`` output, and each widget view (every
     widget a tutorial displays is an explorer or an inspector, one figure each)."""
-    count = 0
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "application/vnd.jupyter.widget-view+json" in data:
-                count += 1
-            elif "lifteach-described-figure" in "".join(data.get("text/html", "")):
-                count += 1
-    return count
+    outputs = [
+        output
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for output in cell.get("outputs", [])
+    ]
+    return sum(
+        "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+        or "lifteach-described-figure" in "".join(output.get("data", {}).get("text/html", ""))
+        for output in outputs
+    )
 
 
 def test_the_app_figure_has_alt_text_that_follows_a_keyboard_change(
