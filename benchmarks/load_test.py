@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 from browser.appserver import CHROMIUM, CHROMIUM_ARGS, RunningApp, app_command, running
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, WebSocket, sync_playwright
 
 SLIDER = ".lifteach-control-v_th input[type=range]"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -58,6 +58,46 @@ INSTRUMENT = """
     .addEventListener('keydown', () => window.__pressed.push(performance.now()), true);
 }
 """
+
+
+@dataclass
+class _Socket:
+    """What a page's websocket did, for the report of a page that stops getting updates."""
+
+    url: str
+    opened: float = field(default_factory=time.monotonic)
+    closed: float | None = None
+    sent: list[float] = field(default_factory=list)
+    received: list[float] = field(default_factory=list)
+
+
+_SOCKETS: dict[int, list[_Socket]] = {}
+
+
+def watch_sockets(page: Page) -> None:
+    """Record the page's websockets (the kernel's among them) from now on; ``socket_story`` tells it."""
+    sockets = _SOCKETS.setdefault(id(page), [])
+
+    def opened(websocket: WebSocket) -> None:
+        record = _Socket(websocket.url)
+        sockets.append(record)
+        websocket.on("framesent", lambda _: record.sent.append(time.monotonic()))
+        websocket.on("framereceived", lambda _: record.received.append(time.monotonic()))
+        websocket.on("close", lambda _: setattr(record, "closed", time.monotonic()))
+
+    page.on("websocket", opened)
+
+
+def socket_story(page: Page, since: float) -> str:
+    """The page's websockets: open or when closed, and the frames each sent and received since ``since``."""
+    told = []
+    for record in _SOCKETS.get(id(page), []):
+        state = "open" if record.closed is None else f"closed {record.closed - since:+.1f} s"
+        sent = [t for t in record.sent if t >= since]
+        received = [t for t in record.received if t >= since]
+        last = f", last received {received[-1] - since:+.1f} s" if received else ""
+        told.append(f"{record.url.split('?')[0]} ({state}): {len(sent)} sent, {len(received)} received{last}")
+    return "; ".join(told) or "no websocket seen"
 
 
 @dataclass
@@ -141,6 +181,7 @@ def _open_all(server: RunningApp, browser: object, sessions: int) -> list[Page]:
     for _ in range(sessions):  # every page starts loading before any is waited for: a class arriving
         context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
         page = context.new_page()
+        watch_sockets(page)
         page.goto(server.url, wait_until="commit", timeout=OPEN_TIMEOUT_MS)
         pages.append(page)
     for page in pages:
@@ -168,6 +209,7 @@ def move_sliders_together(
         page.locator(SLIDER).focus()
     stuck: set[str] = set()
     for round_index in range(changes):
+        pressed_at = time.monotonic()
         for page in pages.values():
             page.keyboard.press("ArrowRight")
         for key, page in pages.items():
@@ -188,7 +230,8 @@ def move_sliders_together(
                 page.screenshot(path=str(shot), full_page=True)
                 failures.append(
                     f"{key} got no image for change {round_index + 1} (focus on {focused}; message "
-                    f"{message.strip()[:300]!r}; screenshot {shot}): {error}"
+                    f"{message.strip()[:300]!r}; websockets since the press: {socket_story(page, pressed_at)}; "
+                    f"screenshot {shot}): {error}"
                 )
                 continue
             pressed = page.evaluate(f"() => window.__pressed[{round_index}]")

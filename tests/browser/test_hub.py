@@ -35,7 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 # The load test's own instruments and key presses, so that the figures compare.
-from load_test import INSTRUMENT, SLIDER, move_sliders_together
+from load_test import INSTRUMENT, SLIDER, move_sliders_together, watch_sockets
 
 from lifteach.explorer import CONTROLS
 
@@ -78,6 +78,7 @@ def _open_class(classroom: Classroom, browser: Browser) -> None:
     for name in LEARNERS:
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
         page = context.new_page()
+        watch_sockets(page)
         log_in(page, hub, name)
         classroom.pages[name] = page
     for name, page in classroom.pages.items():
@@ -214,7 +215,14 @@ def test_ten_learners_on_the_hub_move_sliders_and_get_every_update(classroom: Cl
             ]
         )
     )
-    assert classroom.failures == []
+    # A page left without updates: what the learners' servers said of kernels and websockets, to tell a
+    # dropped connection from a silent kernel.
+    kernel_lines = [
+        line for line in classroom.hub.app.lines if "kernel" in line.lower() or "websocket" in line.lower()
+    ]
+    assert classroom.failures == [], "\n".join(
+        [*classroom.failures, "the servers said:", *kernel_lines[-40:]]
+    )
     assert len(classroom.latencies_s) == len(LEARNERS) * CHANGES
 
 
