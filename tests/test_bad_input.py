@@ -458,6 +458,14 @@ def test_an_overflowing_run_is_refused_and_changes_nothing() -> None:
     assert torch.equal(state.v, torch.zeros(2)) and torch.equal(state.i, torch.zeros(2))
 
 
+def test_a_state_near_the_float32_limit_is_not_taken_for_an_overflow() -> None:
+    # 1000 voltages of 3e38 sum past float32's range: the check must not sum them in float32.
+    state = LIFState(v=torch.full((1000,), 3e38), i=torch.zeros(1000))
+    p = LIFParameters(v_th=3.3e38)
+    spikes, final, _ = lif_integrate(torch.zeros(1, 1000), p, state=state)
+    assert not spikes.any() and bool(torch.isfinite(final.v).all()) and float(final.v[0]) > 2e38
+
+
 def test_a_refused_random_input_draws_nothing() -> None:
     gen = torch.Generator().manual_seed(3)
     generator_before = gen.get_state()
