@@ -48,11 +48,17 @@ SHUTDOWN_TIMEOUT_S = CULL_AFTER_S + 60 + 150.0  # idle limit, one look of the cu
 INSTRUMENT = """
 () => {
   window.__shown = [];
-  // The explorer's figure draws its picture into an <img> inside it (lifteach/explorer/_described.py).
-  const img = document.querySelector('.lifteach-figure img');
-  new MutationObserver(() => {
-    img.decode().then(() => requestAnimationFrame(() => window.__shown.push(performance.now())));
-  }).observe(img, {attributes: true, attributeFilter: ['src']});
+  // The explorer's figure draws its picture into an <img> inside it (lifteach/explorer/_described.py). The
+  // whole page is watched, not that one element: were the figure's view ever drawn again, its new <img> counts
+  // too, as it does for the learner; window.__first says whether the first one is still on the page.
+  window.__first = document.querySelector('.lifteach-figure img');
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.target.matches('.lifteach-figure img')) {
+        change.target.decode().then(() => requestAnimationFrame(() => window.__shown.push(performance.now())));
+      }
+    }
+  }).observe(document.body, {attributes: true, attributeFilter: ['src'], subtree: true});
   window.__pressed = [];
   document.querySelector('.lifteach-control-v_th input[type=range]')
     .addEventListener('keydown', () => window.__pressed.push(performance.now()), true);
@@ -221,16 +227,19 @@ def move_sliders_together(
                 )
             except Exception as error:
                 stuck.add(key)
-                focused, message = page.evaluate(
+                focused, message, summary, first_on_page = page.evaluate(
                     """() => [document.activeElement && document.activeElement.outerHTML.slice(0, 200),
-                              (document.querySelector('.lifteach-message') || {}).textContent || '']"""
+                              (document.querySelector('.lifteach-message') || {}).textContent || '',
+                              (document.querySelector('.lifteach-summary') || {}).textContent || '',
+                              Boolean(window.__first && window.__first.isConnected)]"""
                 )
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 shot = SCREENSHOTS / f"{screenshot_prefix}_{key}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 failures.append(
                     f"{key} got no image for change {round_index + 1} (focus on {focused}; message "
-                    f"{message.strip()[:300]!r}; websockets since the press: {socket_story(page, pressed_at)}; "
+                    f"{message.strip()[:300]!r}; summary {summary.strip()[:200]!r}; first figure image still on "
+                    f"the page: {first_on_page}; websockets since the press: {socket_story(page, pressed_at)}; "
                     f"screenshot {shot}): {error}"
                 )
                 continue
