@@ -122,11 +122,7 @@ def _wait_for_the_explorer_page(classroom: Classroom, name: str, page: Page) -> 
                 raise
             if "/hub/spawn-pending/" not in page.url:
                 continue  # logging in, or on the way to the explorer
-            # The proxy routes /user/<name>/ to the server only once the hub has seen it start.
-            status = page.context.request.get(
-                f"{classroom.hub.url}user/{name}/api/status", max_redirects=0, timeout=60_000
-            ).status
-            if status != 200:
+            if not _server_answers(classroom.hub, name):
                 server_up_since = None
                 continue
             server_up_since = server_up_since or time.monotonic()
@@ -134,6 +130,23 @@ def _wait_for_the_explorer_page(classroom: Classroom, name: str, page: Page) -> 
                 classroom.restarts.append(name)
                 server_up_since = None
                 page.reload(wait_until="commit", timeout=OPEN_TIMEOUT_MS)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect is an answer in itself here, not a page to follow
+
+
+def _server_answers(hub: Hub, name: str) -> bool:
+    """Whether the proxy sends ``/user/<name>/`` to the learner's running server (it does once the hub has
+    seen the server start; until then the hub answers with a redirect). The server's ``/api`` (its version)
+    answers without a login."""
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(f"{hub.url}user/{name}/api", timeout=60) as response:
+            return int(response.status) == 200
+    except (urllib.error.URLError, OSError):  # HTTPError (a redirect, 503) is a URLError
+        return False
 
 
 def _threshold_shown(page: Page) -> float:
@@ -172,6 +185,10 @@ def classroom(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Ite
         try:
             _open_class(classroom, browser)
             classroom.open_s = time.monotonic() - classroom.started
+            # The control for the stalled-page rule above: every learner's server answers through the proxy.
+            for name in LEARNERS:
+                if not _server_answers(hub, name):
+                    classroom.failures.append(f"{name}'s server does not answer at /user/{name}/api")
             servers = hub.servers()
             for name in LEARNERS:
                 if name not in servers:
@@ -350,6 +367,7 @@ def test_idle_servers_are_culled_and_their_memory_comes_back(classroom: Classroo
     assert hub.servers() == {}, f"still running after {CULL_TIMEOUT_S:.0f} s: {sorted(hub.servers())}"
     for name in LEARNERS:  # stopped by the culler for being idle, not by anything else
         assert f"Culling server {name} (inactive for" in hub.app.output, name
+        assert not _server_answers(hub, name), f"{name}'s server still answers after culling"
     assert after_mb <= 1.25 * classroom.idle_hub_mb, (
         f"memory did not come back: {after_mb:.0f} MB after culling, {classroom.idle_hub_mb:.0f} MB before the class"
     )
