@@ -71,7 +71,6 @@ class _Socket:
     """What a page's websocket did, for the report of a page that stops getting updates."""
 
     url: str
-    opened: float = field(default_factory=time.monotonic)
     closed: float | None = None
     sent: list[float] = field(default_factory=list)
     received: list[float] = field(default_factory=list)
@@ -82,7 +81,8 @@ _SOCKETS: dict[int, list[_Socket]] = {}
 
 def watch_sockets(page: Page) -> None:
     """Record the page's websockets (the kernel's among them) from now on; ``socket_story`` tells it."""
-    sockets = _SOCKETS.setdefault(id(page), [])
+    # A fresh list: a closed page's id can be given to a new page later in the same process.
+    sockets = _SOCKETS[id(page)] = []
 
     def opened(websocket: WebSocket) -> None:
         record = _Socket(websocket.url)
